@@ -1,0 +1,38 @@
+package io.omnivibe.lookup;
+
+import java.net.URI;
+
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Checks lookup paths as the caller sent them, before routing. The HTTP layer removes dot
+ * segments ({@code ..}, {@code %2E%2E}) when it normalises a path, which would route a bad
+ * identifier elsewhere and answer 404 instead of saying what is wrong with it.
+ */
+public class DisguisedPathFilter {
+
+    @ServerRequestFilter(preMatching = true)
+    public RestResponse<Problem> checkRawLookupPath(HttpServerRequest request) {
+        String[] segments = request.path().split("/", -1);
+        boolean lookupShape = segments.length == 7 && segments[0].isEmpty() && segments[1].equals("inboxes")
+                && segments[3].equals("contacts") && segments[5].equals("conversations");
+        if (!lookupShape) {
+            return null;
+        }
+        try {
+            LookupRequests.parse(decode(segments[2]), decode(segments[4]), decode(segments[6]));
+            return null;
+        } catch (InvalidLookupRequestException invalid) {
+            return ProblemResponses.problem(ProblemType.INVALID_REQUEST, invalid.getMessage());
+        } catch (IllegalArgumentException badEncoding) {
+            return ProblemResponses.problem(ProblemType.INVALID_REQUEST, "the path is not validly percent-encoded");
+        }
+    }
+
+    private static String decode(String rawSegment) {
+        return URI.create("/" + rawSegment).getPath().substring(1);
+    }
+}

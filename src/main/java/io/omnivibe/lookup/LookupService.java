@@ -1,0 +1,52 @@
+package io.omnivibe.lookup;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.jboss.logging.Logger;
+
+import io.omnivibe.upstream.ConversationNotFoundException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Looks up a conversation within the lookup budget and, when the upstream fails, falls back to
+ * the last good copy. A 404 never falls back: the conversation may have left the contact's reach.
+ */
+@ApplicationScoped
+public class LookupService {
+
+    private static final Logger LOG = Logger.getLogger(LookupService.class);
+
+    private final UpstreamGuard guard;
+    private final StaleStore staleStore;
+    private final Duration budget;
+
+    LookupService(UpstreamGuard guard, StaleStore staleStore, LookupPolicy policy) {
+        this.guard = guard;
+        this.staleStore = staleStore;
+        this.budget = Duration.ofMillis(policy.budgetMs());
+    }
+
+    @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
+    public Uni<LookupResult> lookup(ConversationKey key) {
+        Deadline deadline = Deadline.after(budget);
+        return guard.fetch(key, deadline)
+                .ifNoItem().after(budget).failWith(LookupTimeoutException::new)
+                .invoke(document -> staleStore.remember(key, document.json()))
+                .map(document -> LookupResult.fresh(document.json()));
+    }
+
+    Uni<LookupResult> staleCopy(ConversationKey key, Throwable failure) {
+        return staleStore.recall(key)
+                .map(copy -> {
+                    LOG.warnf("Lookup of %s failed (%s); serving the copy from %ds ago", key, Failures.describe(failure), copy.age().toSeconds());
+                    return Uni.createFrom().item(LookupResult.stale(copy));
+                })
+                .orElseGet(() -> {
+                    LOG.warnf("Lookup of %s failed (%s); no copy to serve", key, Failures.describe(failure));
+                    return Uni.createFrom().failure(failure);
+                });
+    }
+}

@@ -1,0 +1,7 @@
+package io.omnivibe.lookup;
+
+import java.time.Duration;
+
+/** The last good body of a conversation, and how old it is. */
+public record StaleCopy(byte[] json, Duration age) {
+}

@@ -1,0 +1,52 @@
+package io.omnivibe.lookup;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * Last good copies of conversations, served when the upstream fails. Bounded in entries and in
+ * age ({@code lookup.stale.*}) so that memory stays flat and nothing very old is served.
+ */
+@ApplicationScoped
+public class StaleStore {
+
+    private record Entry(byte[] json, long storedAtNanos) {
+    }
+
+    private final Cache<ConversationKey, Entry> copies;
+    private final Ticker ticker;
+
+    @Inject
+    StaleStore(LookupPolicy policy) {
+        this(policy.stale().maxEntries(), Duration.ofMillis(policy.stale().maxAgeMs()), Ticker.systemTicker());
+    }
+
+    StaleStore(long maxEntries, Duration maxAge, Ticker ticker) {
+        this.ticker = ticker;
+        this.copies = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(maxAge)
+                .ticker(ticker)
+                .build();
+    }
+
+    void remember(ConversationKey key, byte[] json) {
+        copies.put(key, new Entry(json, ticker.read()));
+    }
+
+    Optional<StaleCopy> recall(ConversationKey key) {
+        return Optional.ofNullable(copies.getIfPresent(key))
+                .map(entry -> new StaleCopy(entry.json(), Duration.ofNanos(ticker.read() - entry.storedAtNanos())));
+    }
+
+    long size() {
+        return copies.estimatedSize();
+    }
+}

@@ -1,0 +1,51 @@
+package io.omnivibe.upstream;
+
+import java.net.ConnectException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One plain attempt at reading a conversation from the upstream, with every outcome turned into a
+ * {@link ConversationDocument} or an {@link UpstreamException}. No policies here: the lookup
+ * layer decides what to retry and when to give up.
+ */
+@ApplicationScoped
+public class OmnivibeConversations {
+
+    private final OmnivibeClient client;
+    private final ConversationReader reader;
+
+    OmnivibeConversations(@RestClient OmnivibeClient client, ConversationReader reader) {
+        this.client = client;
+        this.reader = reader;
+    }
+
+    public Uni<ConversationDocument> fetch(String inboxIdentifier, String contactIdentifier, long conversationId) {
+        return client.getConversation(inboxIdentifier, contactIdentifier, conversationId)
+                .onFailure(failure -> !(failure instanceof UpstreamException))
+                .transform(OmnivibeConversations::transportFailure)
+                .map(response -> {
+                    if (response.getStatus() != 200) {
+                        throw new UnexpectedUpstreamStatusException(response.getStatus());
+                    }
+                    return reader.read(response.getEntity());
+                });
+    }
+
+    /**
+     * The client's own exceptions can carry the request URL, which holds the identifiers, so only
+     * their kind is kept.
+     */
+    private static UpstreamException transportFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return new UpstreamTransportException("upstream refused the connection");
+            }
+        }
+        return new UpstreamTransportException("upstream connection failed or its answer was cut off");
+    }
+}
