@@ -1,0 +1,44 @@
+package io.omnivibe.testing;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real HTTP server standing in for Omnivibe, on a free loopback port. Tests get it through
+ * {@link InjectOmnivibeStub} and script its answers per test.
+ */
+public class OmnivibeStub implements QuarkusTestResourceLifecycleManager {
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                // Hanging answers must not hold the threads that serve and count the others.
+                .containerThreads(300)
+                .asynchronousResponseEnabled(true)
+                .asynchronousResponseThreads(300));
+        server.start();
+        return Map.of("omnivibe.base-url", server.baseUrl());
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(server,
+                new TestInjector.AnnotatedAndMatchesType(InjectOmnivibeStub.class, WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
