@@ -34,12 +34,13 @@ public class ConversationReader {
         Conversation conversation;
         try {
             conversation = reader.readValue(body);
-        } catch (JsonEOFException cutOff) {
-            throw new UpstreamTransportException("upstream body was cut off");
-        } catch (MismatchedInputException notAConversation) {
-            throw new MalformedUpstreamResponseException("upstream body is not a conversation object");
-        } catch (JsonProcessingException notJson) {
-            throw new MalformedUpstreamResponseException("upstream body is not valid JSON");
+        } catch (JsonProcessingException unreadable) {
+            if (endsEarly(unreadable)) {
+                throw new UpstreamTransportException("upstream body was cut off");
+            }
+            throw new MalformedUpstreamResponseException(unreadable instanceof MismatchedInputException
+                    ? "upstream body is not a conversation object"
+                    : "upstream body is not valid JSON");
         } catch (IOException unreadable) {
             throw new MalformedUpstreamResponseException("upstream body could not be read");
         }
@@ -47,5 +48,12 @@ public class ConversationReader {
             throw new MalformedUpstreamResponseException("upstream body is not a conversation object");
         }
         return new ConversationDocument(body, conversation);
+    }
+
+    /** A body that stops mid-document was cut off in transit: worth another attempt. */
+    private static boolean endsEarly(JsonProcessingException failure) {
+        // Data binding reports the parser's end-of-input as a mismatch with this wording.
+        return failure instanceof JsonEOFException
+                || String.valueOf(failure.getOriginalMessage()).startsWith("Unexpected end-of-input");
     }
 }
