@@ -49,4 +49,9 @@ public class StaleStore {
     long size() {
         return copies.estimatedSize();
     }
+
+    /** Runs pending evictions now rather than on a later write. */
+    void cleanUp() {
+        copies.cleanUp();
+    }
 }

@@ -1,0 +1,68 @@
+package io.omnivibe.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class StaleStoreTest {
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final StaleStore store = new StaleStore(3, Duration.ofMinutes(10), nanos::get);
+
+    private static ConversationKey key(long id) {
+        return new ConversationKey("inbox", "contact", id);
+    }
+
+    private static byte[] body(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void recallsTheLastGoodCopyWithItsAge() {
+        store.remember(key(1), body("{\"id\":1}"));
+        nanos.addAndGet(Duration.ofSeconds(42).toNanos());
+
+        StaleCopy copy = store.recall(key(1)).orElseThrow();
+
+        assertThat(copy.json()).isEqualTo(body("{\"id\":1}"));
+        assertThat(copy.age()).isEqualTo(Duration.ofSeconds(42));
+        assertThat(store.recall(key(2))).isEmpty();
+    }
+
+    @Test
+    void keepsOnlyTheNewestCopyOfAConversation() {
+        store.remember(key(1), body("old"));
+        store.remember(key(1), body("new"));
+
+        assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("new"));
+    }
+
+    @Test
+    void forgetsCopiesOlderThanTheMaximumAge() {
+        store.remember(key(1), body("{}"));
+        nanos.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());
+
+        assertThat(store.recall(key(1))).isEmpty();
+    }
+
+    @Test
+    void holdsNoMoreThanTheMaximumNumberOfCopies() {
+        for (long id = 1; id <= 100; id++) {
+            store.remember(key(id), body("{}"));
+        }
+        store.cleanUp();
+
+        assertThat(store.size()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void tellsConversationsOfDifferentContactsApart() {
+        store.remember(new ConversationKey("inbox", "alice", 1), body("alice's"));
+
+        assertThat(store.recall(new ConversationKey("inbox", "bob", 1))).isEmpty();
+    }
+}
