@@ -3,6 +3,9 @@ package io.omnivibe.upstream.model;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
 public enum ContactType {
     @JsonProperty("visitor")
     VISITOR,

@@ -3,7 +3,10 @@ package io.omnivibe.upstream.model;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A message's {@code content_type}: how the client renders it. */
+@RegisterForReflection
 public enum ContentType {
     @JsonProperty("text")
     TEXT,

@@ -3,7 +3,10 @@ package io.omnivibe.upstream.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A message's {@code message_type}, an integer on the wire. */
+@RegisterForReflection
 public enum MessageType {
     INCOMING(0),
     OUTGOING(1),
