@@ -90,13 +90,9 @@ public class ProblemResponses {
         return retryLater(ProblemType.OVERLOADED, "Too many lookups are waiting on the upstream.", SHORT_PAUSE);
     }
 
-    @ServerExceptionMapper
-    RestResponse<Problem> attemptTimeout(TimeoutException e) {
-        return problem(ProblemType.UPSTREAM_TIMEOUT, "The upstream did not answer in time.");
-    }
-
-    @ServerExceptionMapper
-    RestResponse<Problem> budgetSpent(LookupTimeoutException e) {
+    /** The last attempt timed out, or the lookup's whole budget ran out. */
+    @ServerExceptionMapper({ TimeoutException.class, LookupTimeoutException.class })
+    RestResponse<Problem> timeout(RuntimeException e) {
         return problem(ProblemType.UPSTREAM_TIMEOUT, "The upstream did not answer in time.");
     }
 
