@@ -1,5 +1,6 @@
 package io.omnivibe.lookup;
 
+import java.net.URI;
 import java.time.Duration;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -105,8 +106,9 @@ public class ProblemResponses {
             case 406 -> problem(ProblemType.NOT_ACCEPTABLE, "This resource answers application/json only.");
             default -> {
                 Response.StatusType type = Response.Status.fromStatusCode(status);
-                yield problemBuilder(new Problem(null, type == null ? "HTTP " + status : type.getReasonPhrase(), status, null))
-                        .build();
+                String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+                // RFC 9457: "about:blank" says the status code alone describes the problem.
+                yield problemBuilder(new Problem(URI.create("about:blank"), title, status, title)).build();
             }
         };
     }
