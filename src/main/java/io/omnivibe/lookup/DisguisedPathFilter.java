@@ -1,10 +1,12 @@
 package io.omnivibe.lookup;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -14,8 +16,15 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public class DisguisedPathFilter {
 
+    private final LookupObserver observer;
+
+    DisguisedPathFilter(LookupObserver observer) {
+        this.observer = observer;
+    }
+
     @ServerRequestFilter(preMatching = true)
     public RestResponse<Problem> checkRawLookupPath(HttpServerRequest request) {
+        long started = System.nanoTime();
         String[] segments = request.path().split("/", -1);
         boolean lookupShape = segments.length == 7 && segments[0].isEmpty() && segments[1].equals("inboxes")
                 && segments[3].equals("contacts") && segments[5].equals("conversations");
@@ -26,10 +35,16 @@ public class DisguisedPathFilter {
             LookupRequests.parse(decode(segments[2]), decode(segments[4]), decode(segments[6]));
             return null;
         } catch (InvalidLookupRequestException invalid) {
-            return ProblemResponses.problem(ProblemType.INVALID_REQUEST, invalid.getMessage());
+            return refuse(invalid.getMessage(), started);
         } catch (IllegalArgumentException badEncoding) {
-            return ProblemResponses.problem(ProblemType.INVALID_REQUEST, "the path is not validly percent-encoded");
+            return refuse("the path is not validly percent-encoded", started);
         }
+    }
+
+    private RestResponse<Problem> refuse(String detail, long startedNanos) {
+        observer.lookupEnded(LookupOutcome.INVALID_REQUEST, null, null, Duration.ofNanos(System.nanoTime() - startedNanos),
+                Span.current());
+        return ProblemResponses.problem(ProblemType.INVALID_REQUEST, detail);
     }
 
     private static String decode(String rawSegment) {

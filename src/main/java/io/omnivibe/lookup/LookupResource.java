@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.omnivibe.upstream.model.Conversation;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /** The lookup endpoint: the upstream's conversation JSON, byte for byte. */
@@ -29,9 +30,11 @@ public class LookupResource {
     private static final String IDENTIFIER_RULES = " 1 to 255 characters, no control characters, no slash, not '.' or '..'.";
 
     private final LookupService service;
+    private final LookupObserver observer;
 
-    LookupResource(LookupService service) {
+    LookupResource(LookupService service, LookupObserver observer) {
         this.service = service;
+        this.observer = observer;
     }
 
     @GET
@@ -71,8 +74,20 @@ public class LookupResource {
             @Parameter(description = "The conversation's display number: a positive integer that fits a signed 64-bit long.",
                     schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807"))
             @RestPath("conversation_id") String conversationId) {
-        ConversationKey key = LookupRequests.parse(inboxIdentifier, contactIdentifier, conversationId);
-        return service.lookup(key).map(LookupResource::toResponse);
+        LookupProgress progress = service.begin();
+        Span requestSpan = Span.current();
+        ConversationKey key;
+        try {
+            key = LookupRequests.parse(inboxIdentifier, contactIdentifier, conversationId);
+        } catch (InvalidLookupRequestException invalid) {
+            observer.lookupEnded(LookupOutcome.INVALID_REQUEST, null, progress, progress.elapsed(), requestSpan);
+            throw invalid;
+        }
+        return service.lookup(key, progress)
+                .onItemOrFailure().invoke((result, failure) -> observer.lookupEnded(
+                        failure != null ? LookupOutcome.of(failure) : result.staleAge().isPresent() ? LookupOutcome.STALE : LookupOutcome.FRESH,
+                        key, progress, progress.elapsed(), requestSpan))
+                .map(LookupResource::toResponse);
     }
 
     private static RestResponse<byte[]> toResponse(LookupResult result) {

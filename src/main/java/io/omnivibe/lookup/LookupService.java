@@ -29,16 +29,20 @@ public class LookupService {
         this.budget = Duration.ofMillis(policy.budgetMs());
     }
 
+    /** Starts the clock of a lookup: its budget runs from now. */
+    public LookupProgress begin() {
+        return new LookupProgress(budget);
+    }
+
     @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
-    public Uni<LookupResult> lookup(ConversationKey key) {
-        Deadline deadline = Deadline.after(budget);
-        return guard.fetch(key, deadline)
-                .ifNoItem().after(budget).failWith(LookupTimeoutException::new)
+    public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
+        return guard.fetch(key, progress)
+                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new)
                 .invoke(document -> staleStore.remember(key, document.json()))
                 .map(document -> LookupResult.fresh(document.json()));
     }
 
-    Uni<LookupResult> staleCopy(ConversationKey key, Throwable failure) {
+    Uni<LookupResult> staleCopy(ConversationKey key, LookupProgress progress, Throwable failure) {
         return staleStore.recall(key)
                 .map(copy -> {
                     LOG.warnf("Lookup of %s failed (%s); serving the copy from %ds ago", key, Failures.describe(failure), copy.age().toSeconds());

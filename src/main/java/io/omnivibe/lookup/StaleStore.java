@@ -10,6 +10,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Last good copies of conversations, served when the upstream fails. Bounded in entries and in
  * age ({@code lookup.stale.*}) so that memory stays flat and nothing very old is served.
@@ -24,8 +27,11 @@ public class StaleStore {
     private final Ticker ticker;
 
     @Inject
-    StaleStore(LookupPolicy policy) {
+    StaleStore(LookupPolicy policy, MeterRegistry registry) {
         this(policy.stale().maxEntries(), Duration.ofMillis(policy.stale().maxAgeMs()), Ticker.systemTicker());
+        Gauge.builder("omnivibe.stale.entries", this, StaleStore::size)
+                .description("Last good copies held for the fallback")
+                .register(registry);
     }
 
     StaleStore(long maxEntries, Duration maxAge, Ticker ticker) {

@@ -28,10 +28,12 @@ public class UpstreamGuard {
 
     private final OmnivibeConversations upstream;
     private final UpstreamState state;
+    private final LookupObserver observer;
 
-    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state) {
+    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer) {
         this.upstream = upstream;
         this.state = state;
+        this.observer = observer;
     }
 
     @Retry
@@ -42,20 +44,23 @@ public class UpstreamGuard {
     @CircuitBreakerName(CIRCUIT)
     @Timeout
     @Bulkhead
-    public Uni<ConversationDocument> fetch(ConversationKey key, Deadline deadline) {
-        if (deadline.expired()) {
+    public Uni<ConversationDocument> fetch(ConversationKey key, LookupProgress progress) {
+        if (progress.expired()) {
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
+        LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
         return upstream.fetch(key.inboxIdentifier(), key.contactIdentifier(), key.conversationId())
+                .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))
+                .onCancellation().invoke(attempt::timedOut)
                 .onFailure(TransientUpstreamException.class)
-                .transform(failure -> waitIsAffordable((TransientUpstreamException) failure, deadline))
+                .transform(failure -> waitIsAffordable((TransientUpstreamException) failure, progress))
                 .invoke(state::recordSuccess);
     }
 
     /** A {@code Retry-After} longer than what is left of the budget ends the lookup now. */
-    private static RuntimeException waitIsAffordable(TransientUpstreamException failure, Deadline deadline) {
+    private static RuntimeException waitIsAffordable(TransientUpstreamException failure, LookupProgress progress) {
         return failure.retryAfter()
-                .filter(retryAfter -> retryAfter.compareTo(deadline.remaining()) >= 0)
+                .filter(retryAfter -> retryAfter.compareTo(progress.remaining()) >= 0)
                 .<RuntimeException> map(RetryAfterBeyondBudgetException::new)
                 .orElse(failure);
     }

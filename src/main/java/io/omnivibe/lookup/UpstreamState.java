@@ -7,6 +7,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -20,9 +22,16 @@ public class UpstreamState {
     private volatile Instant lastSuccess;
     private volatile long openedAtNanos;
 
-    UpstreamState(CircuitBreakerMaintenance circuits, LookupPolicy policy) {
+    UpstreamState(CircuitBreakerMaintenance circuits, LookupPolicy policy, MeterRegistry registry) {
         this.circuits = circuits;
         this.openDelay = Duration.ofMillis(policy.circuitBreaker().delayMs());
+        // One series per state, 1 for the current one: alerting on state="open" needs no decoding.
+        for (CircuitBreakerState state : CircuitBreakerState.values()) {
+            Gauge.builder("omnivibe.upstream.circuit.state", () -> circuitState() == state ? 1 : 0)
+                    .description("State of the circuit breaker in front of the upstream: 1 for the current state")
+                    .tag("state", state.name().toLowerCase())
+                    .register(registry);
+        }
     }
 
     void watchCircuit(@Observes StartupEvent event) {

@@ -5,6 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,15 +20,18 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.CapturedLog;
 import io.omnivibe.testing.InjectOmnivibeStub;
+import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.TestConversation;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * The inbox token and the contact credential never reach a log or a response in clear, whatever
- * the outcome of the lookup.
+ * The inbox token and the contact credential never reach a log, a response, a metric or a span in
+ * clear, whatever the outcome of the lookup.
  */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
@@ -36,6 +44,9 @@ class IdentifierMaskingTest {
     @InjectOmnivibeStub
     WireMockServer upstream;
 
+    @Inject
+    InMemorySpanExporter spans;
+
     private String lookUpAnswered(long conversationId, ResponseDefinitionBuilder answer) {
         TestConversation conversation = new TestConversation(INBOX, CONTACT, conversationId);
         upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath())).willReturn(answer));
@@ -43,8 +54,9 @@ class IdentifierMaskingTest {
     }
 
     @Test
-    void neitherIdentifierAppearsInLogsOrResponsesForAnyOutcome() {
+    void neitherIdentifierAppearsInLogsResponsesMetricsOrSpansForAnyOutcome() {
         upstream.resetAll();
+        spans.reset();
         StringBuilder responses = new StringBuilder();
         String logged;
         try (CapturedLog log = CapturedLog.attach()) {
@@ -68,5 +80,14 @@ class IdentifierMaskingTest {
         assertThat(logged).contains("Lookup of inbox #").doesNotContain(INBOX).doesNotContain(CONTACT)
                 .doesNotContain("maria.silva");
         assertThat(responses.toString()).doesNotContain(INBOX).doesNotContain(CONTACT);
+        assertThat(Metrics.scrape()).contains("omnivibe_lookups_seconds").doesNotContain(INBOX).doesNotContain(CONTACT)
+                .doesNotContain("maria.silva");
+        // Every lookup above ends its request span; the slow one's last attempt ends within 2 s after.
+        await().atMost(Duration.ofSeconds(15)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER).count() >= 11);
+        await().atMost(Duration.ofSeconds(15)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("omnivibe upstream attempt")).count() >= 17);
+        assertThat(spans.getFinishedSpanItems().toString()).contains("omnivibe.attempt").doesNotContain(INBOX)
+                .doesNotContain(CONTACT).doesNotContain("maria.silva");
     }
 }
