@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.omnivibe.testing.HangingUpstream;
+import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.TestConversation;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,6 +84,10 @@ class BulkheadTest {
                 .allSatisfy(outcome -> assertThat(outcome.retryAfter()).isNotNull());
         assertThat(refused.stream().filter(outcome -> outcome.took().compareTo(Duration.ofMillis(2_500)) < 0))
                 .hasSizeGreaterThanOrEqualTo(LOOKUPS - MAX_IN_FLIGHT - 1);
+        // The first refusals come from the bulkhead; they count as failures, so the circuit soon
+        // opens and refuses the rest before they reach it.
+        assertThat(Metrics.value("ft_bulkhead_calls_total", "bulkheadResult=rejected")).isPositive();
+        assertThat(Metrics.value("omnivibe_lookups_seconds_count", "outcome=unavailable")).isEqualTo(refused.size());
         assertThat(outcomes).allSatisfy(outcome -> {
             assertThat(outcome.status()).isIn(503, 504);
             assertThat(outcome.took()).isLessThan(Duration.ofMillis(6_500));

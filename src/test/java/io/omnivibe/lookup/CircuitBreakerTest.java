@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.InjectOmnivibeStub;
+import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.TestConversation;
 import io.quarkus.test.common.WithTestResource;
@@ -62,6 +63,10 @@ class CircuitBreakerTest {
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("open"));
 
+        assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=open")).isEqualTo(1);
+        assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=closed")).isEqualTo(0);
+        assertThat(Metrics.value("ft_circuitbreaker_opened_total")).isEqualTo(1);
+
         int callsWhenOpened = upstream.findAll(anyRequestedFor(anyUrl())).size();
         TestConversation other = TestConversation.fresh();
         long started = System.nanoTime();
@@ -87,5 +92,7 @@ class CircuitBreakerTest {
         upstream.verify(1, getRequestedFor(urlPathEqualTo(other.upstreamPath())));
         given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("closed"));
+        assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=closed")).isEqualTo(1);
+        assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=open")).isEqualTo(0);
     }
 }
