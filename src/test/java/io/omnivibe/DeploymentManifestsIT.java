@@ -1,0 +1,61 @@
+package io.omnivibe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/** The Kubernetes and Knative manifests the build generates, read as a cluster would read them. */
+class DeploymentManifestsIT {
+
+    private static final Path MANIFESTS = Path.of("target", "kubernetes");
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    private static List<JsonNode> documents(String file) throws IOException {
+        return YAML.readValues(new YAMLFactory().createParser(MANIFESTS.resolve(file).toFile()), JsonNode.class).readAll();
+    }
+
+    private static JsonNode only(List<JsonNode> documents, String kind) {
+        return documents.stream().filter(document -> document.path("kind").asText().equals(kind)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void kubernetesDeploymentProbesHealthTakesTheUpstreamFromAConfigMapAndRunsAsNonRoot() throws IOException {
+        JsonNode pod = only(documents("kubernetes.yml"), "Deployment").path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+
+        assertProbesAndEnvironment(container);
+        assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.path("securityContext").path("runAsUser").asInt()).isNotZero();
+    }
+
+    @Test
+    void knativeServiceScalesToZeroProbesHealthAndRunsAsNonRoot() throws IOException {
+        JsonNode template = only(documents("knative.yml"), "Service").path("spec").path("template");
+        JsonNode container = template.path("spec").path("containers").get(0);
+
+        assertThat(template.path("metadata").path("annotations").path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("0");
+        assertProbesAndEnvironment(container);
+        assertThat(container.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("securityContext").path("runAsUser").asInt()).isNotZero();
+        assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    }
+
+    private static void assertProbesAndEnvironment(JsonNode container) {
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        assertThat(container.path("envFrom").findValuesAsText("name")).contains("omnivibe-lookup");
+        // Not written into the manifest: the ConfigMap supplies it.
+        assertThat(container.path("env").findValuesAsText("name")).doesNotContain("OMNIVIBE_BASE_URL");
+        assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("64Mi");
+        assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("256Mi");
+    }
+}
