@@ -3,7 +3,9 @@ package io.omnivibe.lookup;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,9 @@ class OpenApiTest {
                 .body(LOOKUP + ".responses.'200'.content.'application/json'.schema.'$ref'", equalTo("#/components/schemas/Conversation"))
                 .body(LOOKUP + ".responses.'502'.content.'application/problem+json'.schema.'$ref'", equalTo("#/components/schemas/Problem"))
                 .body("components.schemas.FileType.enum", hasItems("image", "location", "ig_story", "embed"))
+                .body("components.schemas.FileType.enum", not(hasItem("UNKNOWN")))
+                .body("components.schemas.ConversationStatus.enum", containsInAnyOrder("open", "resolved", "pending", "snoozed"))
+                .body("components.schemas.MessageType.enum", containsInAnyOrder(0, 1, 2, 3))
                 .body("components.schemas.Problem.properties.keySet()", hasItems("type", "title", "status", "detail"));
     }
 }
