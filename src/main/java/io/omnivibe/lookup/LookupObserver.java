@@ -3,6 +3,7 @@ package io.omnivibe.lookup;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +48,7 @@ public class LookupObserver {
     private final MeterRegistry registry;
     private final Tracer tracer;
     private final Map<LookupOutcome, Timer> lookups = new EnumMap<>(LookupOutcome.class);
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
 
     LookupObserver(MeterRegistry registry, Tracer tracer) {
         this.registry = registry;
@@ -113,11 +115,7 @@ public class LookupObserver {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
-            Timer.builder(ATTEMPTS)
-                    .description("Upstream attempts by result")
-                    .tag("result", result)
-                    .publishPercentileHistogram()
-                    .register(registry)
+            attemptTimers.computeIfAbsent(result, LookupObserver.this::attemptTimer)
                     .record(Duration.ofNanos(System.nanoTime() - startedNanos));
             span.setAttribute(ATTEMPT_RESULT, result);
             if (!result.equals("ok") && !result.equals("not_found")) {
@@ -125,6 +123,14 @@ public class LookupObserver {
             }
             span.end();
         }
+    }
+
+    private Timer attemptTimer(String result) {
+        return Timer.builder(ATTEMPTS)
+                .description("Upstream attempts by result")
+                .tag("result", result)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     private static String attemptResult(Throwable failure) {

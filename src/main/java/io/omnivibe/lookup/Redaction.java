@@ -15,19 +15,36 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Redaction {
 
-    private static final byte[] KEY = new SecureRandom().generateSeed(32);
+    private static final SecretKeySpec KEY = new SecretKeySpec(randomKey(), "HmacSHA256");
+    /** Every lookup logs its key, so each thread keeps its initialised Mac rather than making one per line. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Redaction::newMac);
 
     private Redaction() {
     }
 
     static String fingerprint(String secret) {
+        Mac mac = MACS.get();
+        if (mac == null) {
+            return "#redacted";
+        }
+        byte[] digest = mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+        return "#" + HexFormat.of().formatHex(digest, 0, 4);
+    }
+
+    private static byte[] randomKey() {
+        // nextBytes, not generateSeed: a seed may block start-up waiting for entropy.
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private static Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-            byte[] digest = mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return "#" + HexFormat.of().formatHex(digest, 0, 4);
+            mac.init(KEY);
+            return mac;
         } catch (GeneralSecurityException unavailable) {
-            return "#redacted";
+            return null;
         }
     }
 }
