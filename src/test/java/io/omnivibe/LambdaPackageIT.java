@@ -44,7 +44,7 @@ class LambdaPackageIT {
     void functionZipHoldsTheServiceAndItsLambdaRuntime() throws IOException {
         try (ZipFile function = new ZipFile(TARGET.resolve("function.zip").toFile())) {
             assertThat(function.stream().map(ZipEntry::getName))
-                    .contains("io/omnivibe/lookup/LookupResource.class", "application.properties")
+                    .contains("io/omnivibe/api/LookupResource.class", "application.properties")
                     .anyMatch(name -> name.contains("quarkus-amazon-lambda-http"))
                     .noneMatch(name -> name.toLowerCase().contains("wiremock"));
         }

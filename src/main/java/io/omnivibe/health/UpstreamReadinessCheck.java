@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.omnivibe.lookup.UpstreamState;
+import io.omnivibe.resilience.UpstreamState;
 
 /**
  * Ready once configured (start-up refuses a missing upstream URL). A failing upstream does not

@@ -7,6 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.jboss.logging.Logger;
 
+import io.omnivibe.config.LookupPolicy;
+import io.omnivibe.resilience.Failures;
+import io.omnivibe.resilience.LookupProgress;
+import io.omnivibe.resilience.LookupTimeoutException;
+import io.omnivibe.resilience.UpstreamGuard;
+import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.smallrye.mutiny.Uni;
 

@@ -3,5 +3,5 @@ package io.omnivibe.lookup;
 import java.time.Duration;
 
 /** The last good body of a conversation, and how old it is. */
-public record StaleCopy(byte[] json, Duration age) {
+record StaleCopy(byte[] json, Duration age) {
 }

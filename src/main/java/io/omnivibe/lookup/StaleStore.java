@@ -12,13 +12,15 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.omnivibe.config.LookupPolicy;
+import io.omnivibe.upstream.ConversationKey;
 
 /**
  * Last good copies of conversations, served when the upstream fails. Bounded in entries and in
  * age ({@code lookup.stale.*}) so that memory stays flat and nothing very old is served.
  */
 @ApplicationScoped
-public class StaleStore {
+class StaleStore {
 
     private record Entry(byte[] json, long storedAtNanos) {
     }

@@ -11,7 +11,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * One plain attempt at reading a conversation from the upstream, with every outcome turned into a
  * {@link ConversationDocument} or an {@link UpstreamException}. No policies here: the lookup
- * layer decides what to retry and when to give up.
+ * resilience layer decides what to retry and when to give up.
  */
 @ApplicationScoped
 public class OmnivibeConversations {
@@ -24,8 +24,8 @@ public class OmnivibeConversations {
         this.reader = reader;
     }
 
-    public Uni<ConversationDocument> fetch(String inboxIdentifier, String contactIdentifier, long conversationId) {
-        return client.getConversation(inboxIdentifier, contactIdentifier, conversationId)
+    public Uni<ConversationDocument> fetch(ConversationKey key) {
+        return client.getConversation(key.inboxIdentifier(), key.contactIdentifier(), key.conversationId())
                 .onFailure(failure -> !(failure instanceof UpstreamException))
                 .transform(OmnivibeConversations::transportFailure)
                 .map(response -> {

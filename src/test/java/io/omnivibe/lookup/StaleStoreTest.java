@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.omnivibe.upstream.ConversationKey;
+
 class StaleStoreTest {
 
     private final AtomicLong nanos = new AtomicLong();

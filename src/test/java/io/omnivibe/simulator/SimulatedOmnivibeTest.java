@@ -1,38 +1,31 @@
 package io.omnivibe.simulator;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+
+import static io.restassured.RestAssured.given;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
+import io.omnivibe.testing.CircuitNeverOpens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
  * The simulated Omnivibe that dev mode starts, driven through the service exactly as the README's
- * curl lines do. The circuit is kept closed here; {@link SimulatedOutageTest} opens it.
+ * curl lines do. The circuit is kept closed here; {@link ReadmeWalkthroughTest} opens it.
  */
 @QuarkusTest
-@TestProfile(SimulatedOmnivibeTest.CircuitNeverOpens.class)
+@TestProfile(CircuitNeverOpens.class)
 class SimulatedOmnivibeTest {
-
-    public static class CircuitNeverOpens implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lookup.circuit-breaker.window", "1000000");
-        }
-    }
 
     static final String DEMO = "/inboxes/demo-inbox-token/contacts/demo-contact/conversations/";
 

@@ -1,0 +1,107 @@
+package io.omnivibe.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.omnivibe.lookup.LookupResult;
+import io.omnivibe.lookup.LookupService;
+import io.omnivibe.observability.LookupObserver;
+import io.omnivibe.observability.LookupOutcome;
+import io.omnivibe.resilience.LookupProgress;
+import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.model.Conversation;
+import io.opentelemetry.api.trace.Span;
+import io.smallrye.mutiny.Uni;
+
+/** The lookup endpoint: the upstream's conversation JSON, byte for byte. */
+@Path("/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}")
+@Tag(name = "Conversations")
+public class LookupResource {
+
+    static final String X_CACHE = "X-Cache";
+    private static final String IDENTIFIER_RULES = " 1 to 255 characters, no control characters, no slash, not '.' or '..'.";
+
+    private final LookupService service;
+    private final LookupObserver observer;
+
+    LookupResource(LookupService service, LookupObserver observer) {
+        this.service = service;
+        this.observer = observer;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Look up a conversation", description = "Answers with the upstream's conversation document, "
+            + "byte for byte, or with its last good copy (X-Cache: STALE) when the upstream fails.")
+    @APIResponse(responseCode = "200", description = "The conversation, fresh or, with X-Cache: STALE, the last good copy.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Conversation.class)),
+            headers = {
+                    @Header(name = X_CACHE, description = "STALE when this is the last good copy, served because the upstream failed.",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = "STALE")),
+                    @Header(name = "Age", description = "Seconds since the stale copy was fetched.",
+                            schema = @Schema(type = SchemaType.INTEGER)) })
+    @APIResponse(responseCode = "400", description = "Invalid path parameters; the upstream was not called.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The upstream has no such conversation for this inbox and contact.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "406", description = "The Accept header does not allow JSON.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "500", description = "An unexpected failure of this service.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "The upstream failed: 5xx, unreachable, malformed body or unexpected status.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Circuit open, too many lookups in flight, or the upstream rate limits.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)),
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait before trying again.",
+                    schema = @Schema(type = SchemaType.INTEGER)))
+    @APIResponse(responseCode = "504", description = "The upstream did not answer within the lookup budget.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<byte[]>> lookup(
+            @Parameter(description = "Token of the API inbox." + IDENTIFIER_RULES,
+                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = LookupRequests.MAX_IDENTIFIER_LENGTH))
+            @RestPath("inbox_identifier") String inboxIdentifier,
+            @Parameter(description = "The contact's source_id in that inbox, a secret credential." + IDENTIFIER_RULES,
+                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = LookupRequests.MAX_IDENTIFIER_LENGTH))
+            @RestPath("contact_identifier") String contactIdentifier,
+            @Parameter(description = "The conversation's display number: a positive integer that fits a signed 64-bit long.",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807"))
+            @RestPath("conversation_id") String conversationId) {
+        LookupProgress progress = service.begin();
+        Span requestSpan = Span.current();
+        ConversationKey key;
+        try {
+            key = LookupRequests.parse(inboxIdentifier, contactIdentifier, conversationId);
+        } catch (InvalidLookupRequestException invalid) {
+            observer.lookupEnded(LookupOutcome.INVALID_REQUEST, null, progress.attempts(), progress.elapsed(), requestSpan);
+            throw invalid;
+        }
+        return service.lookup(key, progress)
+                .onItemOrFailure().invoke((result, failure) -> observer.lookupEnded(
+                        failure != null ? ProblemResponses.outcomeOf(failure)
+                                : result.staleAge().isPresent() ? LookupOutcome.STALE : LookupOutcome.FRESH,
+                        key, progress.attempts(), progress.elapsed(), requestSpan))
+                .map(LookupResource::toResponse);
+    }
+
+    private static RestResponse<byte[]> toResponse(LookupResult result) {
+        RestResponse.ResponseBuilder<byte[]> response = RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE)
+                // A conversation is one contact's private data: no shared cache may keep it.
+                .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        result.staleAge().ifPresent(age -> response.header(X_CACHE, "STALE").header("Age", age.toSeconds()));
+        return response.build();
+    }
+}

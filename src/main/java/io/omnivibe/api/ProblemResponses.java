@@ -1,0 +1,162 @@
+package io.omnivibe.api;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.omnivibe.observability.LookupOutcome;
+import io.omnivibe.resilience.Failures;
+import io.omnivibe.resilience.LookupTimeoutException;
+import io.omnivibe.resilience.RetryAfterBeyondBudgetException;
+import io.omnivibe.resilience.UpstreamState;
+import io.omnivibe.upstream.ConversationNotFoundException;
+import io.omnivibe.upstream.MalformedUpstreamResponseException;
+import io.omnivibe.upstream.UnexpectedUpstreamStatusException;
+import io.omnivibe.upstream.UpstreamException;
+import io.omnivibe.upstream.UpstreamRateLimitedException;
+import io.omnivibe.upstream.UpstreamServerErrorException;
+import io.omnivibe.upstream.UpstreamTransportException;
+
+/**
+ * Turns every failure into an RFC 9457 problem. Details are our own words: no stack trace, no
+ * upstream body and no identifier ever reaches a response.
+ */
+public class ProblemResponses {
+
+    static final String PROBLEM_JSON = "application/problem+json";
+    private static final Duration SHORT_PAUSE = Duration.ofSeconds(1);
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+
+    private final UpstreamState upstreamState;
+
+    ProblemResponses(UpstreamState upstreamState) {
+        this.upstreamState = upstreamState;
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> invalidRequest(InvalidLookupRequestException e) {
+        return problem(ProblemType.INVALID_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> notFound(ConversationNotFoundException e) {
+        return problem(ProblemType.CONVERSATION_NOT_FOUND,
+                "The upstream has no such conversation for this inbox and contact.");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> upstreamError(UpstreamServerErrorException e) {
+        return problem(ProblemType.UPSTREAM_ERROR, "The upstream answered HTTP " + e.status() + ".");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> unreachable(UpstreamTransportException e) {
+        return problem(ProblemType.UPSTREAM_UNREACHABLE, "The upstream could not be reached or its answer was incomplete.");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> malformed(MalformedUpstreamResponseException e) {
+        return problem(ProblemType.UPSTREAM_MALFORMED_RESPONSE, "The upstream's answer was not a conversation.");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> unexpectedStatus(UnexpectedUpstreamStatusException e) {
+        return problem(ProblemType.UPSTREAM_UNEXPECTED_STATUS, "The upstream answered unexpected HTTP " + e.status() + ".");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> rateLimited(UpstreamRateLimitedException e) {
+        return retryLater(ProblemType.UPSTREAM_RATE_LIMITED, "The upstream is rate limiting lookups.",
+                e.retryAfter().orElse(SHORT_PAUSE));
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> retryAfterBeyondBudget(RetryAfterBeyondBudgetException e) {
+        return retryLater(ProblemType.UPSTREAM_RATE_LIMITED, "The upstream asked to retry later than this lookup could wait.",
+                e.retryAfter());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> circuitOpen(CircuitBreakerOpenException e) {
+        return retryLater(ProblemType.CIRCUIT_OPEN, "The upstream has been failing; lookups pause before trying it again.",
+                upstreamState.untilCircuitTrial());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> overloaded(BulkheadException e) {
+        return retryLater(ProblemType.OVERLOADED, "Too many lookups are waiting on the upstream.", SHORT_PAUSE);
+    }
+
+    /** The last attempt timed out, or the lookup's whole budget ran out. */
+    @ServerExceptionMapper({ TimeoutException.class, LookupTimeoutException.class })
+    RestResponse<Problem> timeout(RuntimeException e) {
+        return problem(ProblemType.UPSTREAM_TIMEOUT, "The upstream did not answer in time.");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return switch (status) {
+            case 404 -> problem(ProblemType.NOT_FOUND, "No resource at this path.");
+            case 405 -> problem(ProblemType.METHOD_NOT_ALLOWED, "This resource only answers GET.");
+            case 406 -> problem(ProblemType.NOT_ACCEPTABLE, "This resource answers application/json only.");
+            default -> {
+                Response.StatusType type = Response.Status.fromStatusCode(status);
+                String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+                // RFC 9457: "about:blank" says the status code alone describes the problem.
+                yield problemBuilder(new Problem(URI.create("about:blank"), title, status, title)).build();
+            }
+        };
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> unexpected(Throwable e) {
+        LOG.errorf("Unexpected failure %s", Failures.describe(e));
+        LOG.debug("Unexpected failure", e);
+        return problem(ProblemType.INTERNAL_ERROR, "The lookup failed unexpectedly.");
+    }
+
+    /** How operators count a lookup that failed with this exception: the same status as its problem. */
+    static LookupOutcome outcomeOf(Throwable failure) {
+        if (failure instanceof InvalidLookupRequestException) {
+            return LookupOutcome.INVALID_REQUEST;
+        }
+        if (failure instanceof ConversationNotFoundException) {
+            return LookupOutcome.NOT_FOUND;
+        }
+        if (failure instanceof UpstreamRateLimitedException || failure instanceof RetryAfterBeyondBudgetException
+                || failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException) {
+            return LookupOutcome.UNAVAILABLE;
+        }
+        if (failure instanceof TimeoutException || failure instanceof LookupTimeoutException) {
+            return LookupOutcome.TIMEOUT;
+        }
+        if (failure instanceof UpstreamException) {
+            return LookupOutcome.BAD_GATEWAY;
+        }
+        return LookupOutcome.INTERNAL_ERROR;
+    }
+
+    static RestResponse<Problem> problem(ProblemType type, String detail) {
+        return problemBuilder(Problem.of(type, detail)).build();
+    }
+
+    private static RestResponse<Problem> retryLater(ProblemType type, String detail, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return problemBuilder(Problem.of(type, detail)).header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    private static RestResponse.ResponseBuilder<Problem> problemBuilder(Problem problem) {
+        return RestResponse.ResponseBuilder.<Problem> create(problem.status()).entity(problem).type(PROBLEM_JSON);
+    }
+}

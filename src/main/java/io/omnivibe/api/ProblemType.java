@@ -1,0 +1,41 @@
+package io.omnivibe.api;
+
+import java.net.URI;
+
+/** The kinds of problem a lookup can answer with (RFC 9457 {@code type}, {@code title}, {@code status}). */
+enum ProblemType {
+    INVALID_REQUEST(400, "Invalid lookup request"),
+    CONVERSATION_NOT_FOUND(404, "Conversation not found"),
+    NOT_FOUND(404, "No such resource"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    NOT_ACCEPTABLE(406, "Not acceptable"),
+    UPSTREAM_ERROR(502, "Upstream error"),
+    UPSTREAM_UNREACHABLE(502, "Upstream unreachable"),
+    UPSTREAM_MALFORMED_RESPONSE(502, "Malformed upstream response"),
+    UPSTREAM_UNEXPECTED_STATUS(502, "Unexpected upstream status"),
+    CIRCUIT_OPEN(503, "Upstream temporarily avoided"),
+    OVERLOADED(503, "Too many lookups in flight"),
+    UPSTREAM_RATE_LIMITED(503, "Upstream rate limited"),
+    UPSTREAM_TIMEOUT(504, "Upstream timeout"),
+    INTERNAL_ERROR(500, "Internal error");
+
+    private final int status;
+    private final String title;
+
+    ProblemType(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public URI uri() {
+        return URI.create("urn:omnivibe-lookup:problem:" + name().toLowerCase().replace('_', '-'));
+    }
+}

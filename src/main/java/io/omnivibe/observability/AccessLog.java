@@ -1,0 +1,43 @@
+package io.omnivibe.observability;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * An optional HTTP access log ({@code access-log.enabled}), in place of Quarkus's own,
+ * whose patterns print the request path: lookup paths are written as their route template.
+ */
+@ApplicationScoped
+class AccessLog {
+
+    private static final Logger LOG = Logger.getLogger("io.omnivibe.access");
+
+    void install(@Observes Router router, @ConfigProperty(name = "access-log.enabled") boolean enabled) {
+        if (enabled) {
+            router.route().order(Integer.MIN_VALUE).handler(AccessLog::logWhenAnswered);
+        }
+    }
+
+    private static void logWhenAnswered(RoutingContext context) {
+        long started = System.nanoTime();
+        String method = context.request().method().name();
+        String path = maskedPath(context.request().path());
+        String client = context.request().remoteAddress() == null ? "-" : context.request().remoteAddress().hostAddress();
+        context.addEndHandler(ended -> LOG.infof("%s \"%s %s\" %d %dms", client, method, path,
+                context.response().getStatusCode(), (System.nanoTime() - started) / 1_000_000));
+        context.next();
+    }
+
+    static String maskedPath(String path) {
+        if (path != null && path.startsWith("/inboxes/")) {
+            return IdentifierRedactingSpanProcessor.LOOKUP_ROUTE;
+        }
+        return path;
+    }
+}

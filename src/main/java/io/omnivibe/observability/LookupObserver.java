@@ -1,0 +1,161 @@
+package io.omnivibe.observability;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.ConversationNotFoundException;
+import io.omnivibe.upstream.MalformedUpstreamResponseException;
+import io.omnivibe.upstream.UnexpectedUpstreamStatusException;
+import io.omnivibe.upstream.UpstreamRateLimitedException;
+import io.omnivibe.upstream.UpstreamServerErrorException;
+import io.omnivibe.upstream.UpstreamTransportException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+
+/**
+ * Counts, times, traces and logs lookups and upstream attempts. Labels and span attributes are
+ * outcomes, results and route templates only: an identifier there would leak a secret (and, as a
+ * metric label, make one time series per caller).
+ */
+@ApplicationScoped
+public class LookupObserver {
+
+    static final String LOOKUPS = "omnivibe.lookups";
+    static final String ATTEMPTS = "omnivibe.upstream.attempts";
+
+    private static final Logger LOG = Logger.getLogger(LookupObserver.class);
+
+    static final String UPSTREAM_ROUTE = "/public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
+    static final AttributeKey<String> ROUTE = AttributeKey.stringKey("omnivibe.upstream.route");
+    static final AttributeKey<Long> ATTEMPT_NUMBER = AttributeKey.longKey("omnivibe.attempt");
+    static final AttributeKey<Long> RETRY_NUMBER = AttributeKey.longKey("omnivibe.retry");
+    static final AttributeKey<String> ATTEMPT_RESULT = AttributeKey.stringKey("omnivibe.attempt.result");
+    static final AttributeKey<String> LOOKUP_OUTCOME = AttributeKey.stringKey("omnivibe.lookup.outcome");
+    static final AttributeKey<Long> LOOKUP_ATTEMPTS = AttributeKey.longKey("omnivibe.lookup.attempts");
+
+    private final MeterRegistry registry;
+    private final Tracer tracer;
+    private final Map<LookupOutcome, Timer> lookups = new EnumMap<>(LookupOutcome.class);
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
+
+    LookupObserver(MeterRegistry registry, Tracer tracer) {
+        this.registry = registry;
+        this.tracer = tracer;
+        for (LookupOutcome outcome : LookupOutcome.values()) {
+            lookups.put(outcome, Timer.builder(LOOKUPS)
+                    .description("Lookups by outcome, from request to answer")
+                    .tag("outcome", outcome.label())
+                    .tag("status", String.valueOf(outcome.status()))
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+    }
+
+    /**
+     * One lookup ended after {@code attempts} upstream attempts; {@code key} is null when the input
+     * was refused before it existed. {@code span} is the lookup's request span.
+     */
+    public void lookupEnded(LookupOutcome outcome, ConversationKey key, int attempts, Duration duration, Span span) {
+        lookups.get(outcome).record(duration);
+        span.setAttribute(LOOKUP_OUTCOME, outcome.label());
+        span.setAttribute(LOOKUP_ATTEMPTS, attempts);
+        LOG.infof("Lookup %s outcome=%s status=%d attempts=%d duration=%dms cache=%s",
+                key == null ? "(invalid input)" : key, outcome.label(), outcome.status(),
+                attempts, duration.toMillis(),
+                outcome == LookupOutcome.STALE ? "stale" : outcome == LookupOutcome.FRESH ? "fresh" : "none");
+    }
+
+    /**
+     * Starts timing and tracing upstream attempt number {@code attempt} (1 for the first); the
+     * span carries the route template, never the identifiers.
+     */
+    public Attempt attemptStarted(int attempt) {
+        Span span = tracer.spanBuilder("omnivibe upstream attempt")
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(ROUTE, UPSTREAM_ROUTE)
+                .setAttribute(ATTEMPT_NUMBER, attempt)
+                .setAttribute(RETRY_NUMBER, attempt - 1)
+                .startSpan();
+        return new Attempt(span, System.nanoTime());
+    }
+
+    /** An upstream attempt in flight; it is recorded once, by whichever of its ends comes first. */
+    public final class Attempt {
+        private final Span span;
+        private final long startedNanos;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private Attempt(Span span, long startedNanos) {
+            this.span = span;
+            this.startedNanos = startedNanos;
+        }
+
+        public void ended(Throwable failure) {
+            end(attemptResult(failure));
+        }
+
+        /** The attempt was given up on: its time ran out. */
+        public void timedOut() {
+            end("timeout");
+        }
+
+        private void end(String result) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            attemptTimers.computeIfAbsent(result, LookupObserver.this::attemptTimer)
+                    .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+            span.setAttribute(ATTEMPT_RESULT, result);
+            if (!result.equals("ok") && !result.equals("not_found")) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        }
+    }
+
+    private Timer attemptTimer(String result) {
+        return Timer.builder(ATTEMPTS)
+                .description("Upstream attempts by result")
+                .tag("result", result)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    private static String attemptResult(Throwable failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        if (failure instanceof ConversationNotFoundException) {
+            return "not_found";
+        }
+        if (failure instanceof UpstreamRateLimitedException) {
+            return "rate_limited";
+        }
+        if (failure instanceof UpstreamServerErrorException) {
+            return "server_error";
+        }
+        if (failure instanceof UpstreamTransportException) {
+            return "transport_error";
+        }
+        if (failure instanceof MalformedUpstreamResponseException) {
+            return "malformed";
+        }
+        if (failure instanceof UnexpectedUpstreamStatusException) {
+            return "unexpected_status";
+        }
+        return "error";
+    }
+}

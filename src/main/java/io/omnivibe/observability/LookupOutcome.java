@@ -1,0 +1,28 @@
+package io.omnivibe.observability;
+
+/** How a lookup ended, as operators count it: one value per answer the caller can get. */
+public enum LookupOutcome {
+    FRESH(200),
+    STALE(200),
+    INVALID_REQUEST(400),
+    NOT_FOUND(404),
+    INTERNAL_ERROR(500),
+    BAD_GATEWAY(502),
+    UNAVAILABLE(503),
+    TIMEOUT(504);
+
+    private final int status;
+
+    LookupOutcome(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The label value for metrics and logs. */
+    public String label() {
+        return name().toLowerCase();
+    }
+}

@@ -1,0 +1,38 @@
+package io.omnivibe.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One lookup as it goes: when it started, when its budget runs out, how many upstream attempts it made. */
+public final class LookupProgress {
+
+    private final long startedNanos = System.nanoTime();
+    private final long expiresAtNanos;
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    public LookupProgress(Duration budget) {
+        this.expiresAtNanos = startedNanos + budget.toNanos();
+    }
+
+    public Duration remaining() {
+        long left = expiresAtNanos - System.nanoTime();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    boolean expired() {
+        return remaining().isZero();
+    }
+
+    /** Counts an upstream attempt and returns its number, 1 for the first. */
+    int nextAttempt() {
+        return attempts.incrementAndGet();
+    }
+
+    public int attempts() {
+        return attempts.get();
+    }
+
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+}

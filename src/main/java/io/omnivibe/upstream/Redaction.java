@@ -1,0 +1,50 @@
+package io.omnivibe.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns a secret identifier into a short fingerprint for logs: the same identifier gives the same
+ * fingerprint within one process, so an operator can follow one caller, but the key is random per
+ * process, so a fingerprint cannot be matched against guessed identifiers offline.
+ */
+final class Redaction {
+
+    private static final SecretKeySpec KEY = new SecretKeySpec(randomKey(), "HmacSHA256");
+    /** Every lookup logs its key, so each thread keeps its initialised Mac rather than making one per line. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Redaction::newMac);
+
+    private Redaction() {
+    }
+
+    static String fingerprint(String secret) {
+        Mac mac = MACS.get();
+        if (mac == null) {
+            return "#redacted";
+        }
+        byte[] digest = mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+        return "#" + HexFormat.of().formatHex(digest, 0, 4);
+    }
+
+    private static byte[] randomKey() {
+        // nextBytes, not generateSeed: a seed may block start-up waiting for entropy.
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private static Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(KEY);
+            return mac;
+        } catch (GeneralSecurityException unavailable) {
+            return null;
+        }
+    }
+}

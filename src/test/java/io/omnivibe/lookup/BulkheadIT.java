@@ -1,7 +1,0 @@
-package io.omnivibe.lookup;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-@QuarkusIntegrationTest
-class BulkheadIT extends BulkheadTest {
-}

@@ -1,0 +1,19 @@
+package io.omnivibe.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+class RedactionTest {
+
+    @Test
+    void givesTheSameShortFingerprintForTheSameSecretOnAnyThread() throws Exception {
+        String here = Redaction.fingerprint("maria.silva+vip@example.com");
+        String elsewhere = CompletableFuture.supplyAsync(() -> Redaction.fingerprint("maria.silva+vip@example.com")).get();
+
+        assertThat(here).matches("#[0-9a-f]{8}").isEqualTo(elsewhere).doesNotContain("maria");
+        assertThat(Redaction.fingerprint("joao@example.com")).isNotEqualTo(here);
+    }
+}
