@@ -1,0 +1,47 @@
+package io.omnivibe;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * The package layout is the architecture (see docs/architecture.md): a lookup flows
+ * api → lookup → resilience → upstream, observability and health sit at the side, and no
+ * package reaches back up.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses SERVICE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.omnivibe");
+
+    @Test
+    void dependenciesPointOneWay() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("api").definedBy("io.omnivibe.api..")
+                .layer("lookup").definedBy("io.omnivibe.lookup..")
+                .layer("resilience").definedBy("io.omnivibe.resilience..")
+                .layer("observability").definedBy("io.omnivibe.observability..")
+                .layer("health").definedBy("io.omnivibe.health..")
+                .layer("upstream").definedBy("io.omnivibe.upstream..")
+                .layer("config").definedBy("io.omnivibe.config..")
+                .whereLayer("api").mayNotBeAccessedByAnyLayer()
+                .whereLayer("health").mayNotBeAccessedByAnyLayer()
+                .whereLayer("lookup").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("resilience").mayOnlyBeAccessedByLayers("api", "lookup", "health")
+                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "resilience")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience")
+                .check(SERVICE);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("io.omnivibe.(*)..").should().beFreeOfCycles().check(SERVICE);
+    }
+}
