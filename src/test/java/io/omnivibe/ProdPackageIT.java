@@ -5,21 +5,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.omnivibe.testing.PackagedService;
 
 /**
  * The packaged application as production runs it: it carries no simulated upstream, without an
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProdPackageIT {
 
-    private static final Path APP = Path.of("target", "quarkus-app");
+    private static final Path APP = PackagedService.APP;
     private static final String INBOX = "Zk3PzR2mKw9TnB4vLc8YdH7q";
     private static final String CONTACT = "ana.costa+prod@example.com";
 
@@ -49,32 +46,17 @@ class ProdPackageIT {
 
     @Test
     void logsOneJsonLinePerLookupWithItsTraceIdAndNoIdentifier() throws Exception {
-        int port = freePort();
-        ProcessBuilder launch = new ProcessBuilder(java(), "-Dquarkus.http.port=" + port, "-jar",
-                APP.resolve("quarkus-run.jar").toString()).redirectErrorStream(true);
         // An upstream that refuses connections: three attempts, then 502.
-        launch.environment().put("OMNIVIBE_BASE_URL", "http://127.0.0.1:" + freePort());
-        launch.environment().put("QUARKUS_LOG_CONSOLE_JSON", "true");
-        Path output = Files.createTempFile("omnivibe-lookup", ".log");
-        launch.redirectOutput(output.toFile());
-        Process process = launch.start();
-        try {
-            HttpClient client = HttpClient.newHttpClient();
-            URI lookup = URI.create("http://127.0.0.1:" + port + "/inboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/7");
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client
-                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200);
-
-            assertThat(client.send(HttpRequest.newBuilder(lookup).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                    .isEqualTo(502);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(output).contains("outcome=bad_gateway"));
-        } finally {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
+        Map<String, String> environment = Map.of("OMNIVIBE_BASE_URL", "http://127.0.0.1:" + PackagedService.freePort(),
+                "QUARKUS_LOG_CONSOLE_JSON", "true");
+        List<String> lines;
+        try (PackagedService service = PackagedService.start(List.of(), environment)) {
+            assertThat(service.get("/inboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/7").statusCode()).isEqualTo(502);
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.console().contains("outcome=bad_gateway"));
+            service.close();
+            lines = service.console().lines().toList();
         }
 
-        List<String> lines = Files.readAllLines(output);
         // The JVM itself may warn on plain stderr; everything the service logs is JSON.
         assertThat(lines).filteredOn(line -> line.contains("io.omnivibe") || line.contains("io.quarkus")).isNotEmpty()
                 .allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
@@ -102,11 +84,5 @@ class ProdPackageIT {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

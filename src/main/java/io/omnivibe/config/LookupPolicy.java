@@ -1,5 +1,7 @@
 package io.omnivibe.config;
 
+import java.util.OptionalLong;
+
 import io.smallrye.config.ConfigMapping;
 
 /**
@@ -50,6 +52,9 @@ public interface LookupPolicy {
     interface Stale {
         /** Last good copies kept at most. */
         long maxEntries();
+
+        /** Bytes the copies may take at most; when unset, a quarter of the maximum heap. */
+        OptionalLong maxBytes();
 
         /** How long a last good copy may be served after it was fetched. */
         long maxAgeMs();

@@ -16,36 +16,66 @@ import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
 
 /**
- * Last good copies of conversations, served when the upstream fails. Bounded in entries and in
- * age ({@code lookup.stale.*}) so that memory stays flat and nothing very old is served.
+ * Last good copies of conversations, served when the upstream fails. Bounded in bytes, in
+ * entries and in age ({@code lookup.stale.*}), so that memory stays flat whatever the callers
+ * look up and nothing very old is served.
  */
 @ApplicationScoped
 class StaleStore {
+
+    /** A document larger than this share of the byte bound is served but not kept: it would push out many others. */
+    static final int LARGEST_SHARE = 16;
+    /** What an entry costs beyond its bytes: the key's strings, the entry and the cache's node, roughly. */
+    private static final int ENTRY_OVERHEAD_BYTES = 200;
 
     private record Entry(byte[] json, long storedAtNanos) {
     }
 
     private final Cache<ConversationKey, Entry> copies;
     private final Ticker ticker;
+    private final long largestDocumentBytes;
 
     @Inject
     StaleStore(LookupPolicy policy, MeterRegistry registry) {
-        this(policy.stale().maxEntries(), Duration.ofMillis(policy.stale().maxAgeMs()), Ticker.systemTicker());
+        this(policy.stale().maxBytes().orElse(Runtime.getRuntime().maxMemory() / 4), policy.stale().maxEntries(),
+                Duration.ofMillis(policy.stale().maxAgeMs()), Ticker.systemTicker());
         Gauge.builder("omnivibe.stale.entries", this, StaleStore::size)
                 .description("Last good copies held for the fallback")
                 .register(registry);
+        Gauge.builder("omnivibe.stale.bytes", this, StaleStore::weight)
+                .description("Bytes the last good copies are accounted for (each at least max-bytes / max-entries)")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
-    StaleStore(long maxEntries, Duration maxAge, Ticker ticker) {
+    /**
+     * Caffeine bounds a cache by entries or by weight, not both; weighing each copy at least
+     * {@code maxBytes / maxEntries} makes the one weight bound hold both.
+     */
+    StaleStore(long maxBytes, long maxEntries, Duration maxAge, Ticker ticker) {
         this.ticker = ticker;
+        this.largestDocumentBytes = maxBytes / LARGEST_SHARE;
+        int leastWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxEntries));
         this.copies = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
+                .maximumWeight(maxBytes)
+                .<ConversationKey, Entry> weigher((key, entry) -> Math.max(leastWeight, weight(key, entry)))
                 .expireAfterWrite(maxAge)
                 .ticker(ticker)
                 .build();
     }
 
+    private static int weight(ConversationKey key, Entry entry) {
+        long bytes = (long) entry.json().length + 2L * (key.inboxIdentifier().length() + key.contactIdentifier().length())
+                + ENTRY_OVERHEAD_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
     void remember(ConversationKey key, byte[] json) {
+        if (json.length > largestDocumentBytes) {
+            // An older copy would no longer be the last good one.
+            copies.invalidate(key);
+            return;
+        }
         copies.put(key, new Entry(json, ticker.read()));
     }
 
@@ -56,6 +86,10 @@ class StaleStore {
 
     long size() {
         return copies.estimatedSize();
+    }
+
+    long weight() {
+        return copies.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
 
     /** Runs pending evictions now rather than on a later write. */

@@ -13,7 +13,7 @@ import io.omnivibe.upstream.ConversationKey;
 class StaleStoreTest {
 
     private final AtomicLong nanos = new AtomicLong();
-    private final StaleStore store = new StaleStore(3, Duration.ofMinutes(10), nanos::get);
+    private final StaleStore store = new StaleStore(1_000_000, 3, Duration.ofMinutes(10), nanos::get);
 
     private static ConversationKey key(long id) {
         return new ConversationKey("inbox", "contact", id);
@@ -59,6 +59,46 @@ class StaleStoreTest {
         store.cleanUp();
 
         assertThat(store.size()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void holdsNoMoreThanTheMaximumNumberOfBytes() {
+        StaleStore small = new StaleStore(100_000, 10_000, Duration.ofMinutes(10), nanos::get);
+        for (long id = 1; id <= 100; id++) {
+            small.remember(key(id), new byte[5_000]);
+        }
+        small.cleanUp();
+
+        assertThat(small.weight()).isLessThanOrEqualTo(100_000);
+        assertThat(small.size()).isBetween(1L, 20L);
+    }
+
+    @Test
+    void countsEveryCopyAtLeastItsShareOfTheBound() {
+        StaleStore store = new StaleStore(100_000, 10, Duration.ofMinutes(10), nanos::get);
+        store.remember(key(1), body("{}"));
+        store.cleanUp();
+
+        assertThat(store.weight()).isEqualTo(10_000);
+    }
+
+    @Test
+    void keepsNoDocumentLargerThanItsShareOfTheBound() {
+        StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
+        store.remember(key(1), new byte[9_000]);
+        store.remember(key(2), new byte[11_000]);
+
+        assertThat(store.recall(key(1))).isPresent();
+        assertThat(store.recall(key(2))).isEmpty();
+    }
+
+    @Test
+    void forgetsTheOlderCopyWhenTheNewerIsTooLargeToKeep() {
+        StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
+        store.remember(key(1), body("{\"version\":1}"));
+        store.remember(key(1), new byte[11_000]);
+
+        assertThat(store.recall(key(1))).isEmpty();
     }
 
     @Test

@@ -1,0 +1,89 @@
+package io.omnivibe.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged JVM service ({@code target/quarkus-app}) in a process of its own, started as a user
+ * starts it, with the JVM options and environment a test gives, and its console in a file.
+ */
+public final class PackagedService implements AutoCloseable {
+
+    public static final Path APP = Path.of("target", "quarkus-app");
+
+    private final Process process;
+    private final int port;
+    private final Path console;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private PackagedService(Process process, int port, Path console) {
+        this.process = process;
+        this.port = port;
+        this.console = console;
+    }
+
+    /** Starts the service and waits until it is live. */
+    public static PackagedService start(List<String> jvmOptions, Map<String, String> environment) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", APP.resolve("quarkus-run.jar").toString()));
+        ProcessBuilder launch = new ProcessBuilder(command).redirectErrorStream(true);
+        launch.environment().putAll(environment);
+        Path console = Files.createTempFile("omnivibe-lookup", ".log");
+        launch.redirectOutput(console.toFile());
+        PackagedService service = new PackagedService(launch.start(), port, console);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> service.get("/q/health/live").statusCode() == 200);
+        return service;
+    }
+
+    public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public String console() throws IOException {
+        return Files.readString(console);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the service, as an orchestrator does, and waits for it to exit. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
