@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 
 /**
  * The lookup policies, read from configuration (group "Lookup policies" of application.properties
- * holds every default). The fault-tolerance annotations read the same properties.
+ * holds every default) by the lookup service, the stale store and the upstream guard.
  */
 @ConfigMapping(prefix = "lookup")
 public interface LookupPolicy {
@@ -34,14 +34,20 @@ public interface LookupPolicy {
     }
 
     interface CircuitBreaker {
-        /** How many recent upstream calls the failure ratio is taken over. */
+        /**
+         * How many recent lookups the failure ratio is taken over. A lookup counts once, after its
+         * retries; a 404 counts as a success, a lookup refused by the bulkhead not at all.
+         */
         int window();
 
         /** Failure ratio over the window that opens the circuit. */
         double failureRatio();
 
-        /** How long the circuit stays open before one trial call. */
+        /** How long the circuit stays open before it lets trial lookups through. */
         long delayMs();
+
+        /** Trial lookups the half-open circuit lets through; all must succeed for it to close. */
+        int trialLookups();
     }
 
     interface Bulkhead {

@@ -1,52 +1,98 @@
 package io.omnivibe.resilience;
 
+import java.time.temporal.ChronoUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 
-import org.eclipse.microprofile.faulttolerance.Bulkhead;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-
+import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.observability.LookupObserver;
 import io.omnivibe.upstream.ConversationDocument;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.OmnivibeConversations;
 import io.omnivibe.upstream.TransientUpstreamException;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import io.smallrye.faulttolerance.api.CustomBackoff;
-import io.smallrye.faulttolerance.api.RetryWhen;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The per-attempt policies around the upstream: each attempt is timed out, runs only while the
- * circuit lets it and a bulkhead slot is free, and transient failures are retried with backoff.
- * Every number comes from the "Lookup policies" group of application.properties.
+ * The policies around the upstream, nested so that each counts what it should:
+ * <ol>
+ * <li>a bulkhead admits a bounded number of lookups at once; a refused lookup never reaches the
+ * circuit, so overload cannot open it;</li>
+ * <li>the circuit breaker sees one outcome per lookup, after its retries, so that one failing
+ * conversation counts once, not once per attempt;</li>
+ * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
+ * the lookup's budget.</li>
+ * </ol>
+ * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
+ * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
+ * Every number comes from {@link LookupPolicy}.
  */
 @ApplicationScoped
 public class UpstreamGuard {
 
-    static final String CIRCUIT = "omnivibe-upstream";
+    /** The generic type of the guarded calls, kept for native images, where it is read by reflection. */
+    @RegisterForReflection
+    static final class DocumentUni extends TypeLiteral<Uni<ConversationDocument>> {
+    }
 
     private final OmnivibeConversations upstream;
     private final UpstreamState state;
     private final LookupObserver observer;
+    private final TypedGuard<Uni<ConversationDocument>> lookupsInFlight;
+    private final TypedGuard<Uni<ConversationDocument>> circuit;
+    private final TypedGuard<Uni<ConversationDocument>> attempts;
 
-    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer) {
+    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy) {
         this.upstream = upstream;
         this.state = state;
         this.observer = observer;
+        this.lookupsInFlight = TypedGuard.create(new DocumentUni())
+                .withDescription("omnivibe-upstream-bulkhead")
+                // SmallRye needs a queue of at least one for non-blocking calls: one lookup may wait
+                // for a slot (within its budget), every further one is refused at once.
+                .withBulkhead().limit(policy.bulkhead().maxInFlight()).queueSize(1).done()
+                .build();
+        LookupPolicy.CircuitBreaker breaker = policy.circuitBreaker();
+        this.circuit = TypedGuard.create(new DocumentUni())
+                .withDescription("omnivibe-upstream-circuit")
+                .withCircuitBreaker()
+                .requestVolumeThreshold(breaker.window())
+                .failureRatio(breaker.failureRatio())
+                .delay(breaker.delayMs(), ChronoUnit.MILLIS)
+                .successThreshold(breaker.trialLookups())
+                // A 404 is a healthy upstream's answer, not a sign of trouble.
+                .skipOn(ConversationNotFoundException.class)
+                .onStateChange(state::circuitChanged)
+                .done()
+                .build();
+        this.attempts = TypedGuard.create(new DocumentUni())
+                .withDescription("omnivibe-upstream-attempts")
+                .withRetry()
+                .maxRetries(policy.retry().maxRetries())
+                .delay(policy.retry().initialDelayMs(), ChronoUnit.MILLIS)
+                // The lookup budget bounds retries; this only has to be longer than it.
+                .maxDuration(policy.budgetMs() * 2, ChronoUnit.MILLIS)
+                // RetryBackoff adds its own jitter.
+                .jitter(0, ChronoUnit.MILLIS)
+                .whenException(new TransientFailure())
+                .withCustomBackoff().strategy(RetryBackoff::new).done()
+                .done()
+                .withTimeout().duration(policy.attemptTimeoutMs(), ChronoUnit.MILLIS).done()
+                .build();
     }
 
-    @Retry
-    @RetryWhen(exception = TransientFailure.class)
-    @CustomBackoff(RetryBackoff.class)
-    // A 404 is a healthy upstream's answer, not a sign of trouble.
-    @CircuitBreaker(skipOn = ConversationNotFoundException.class)
-    @CircuitBreakerName(CIRCUIT)
-    @Timeout
-    @Bulkhead
     public Uni<ConversationDocument> fetch(ConversationKey key, LookupProgress progress) {
+        return lookupsInFlight.get(() -> circuit.get(() -> attempts.get(() -> attempt(key, progress))));
+    }
+
+    /**
+     * One upstream attempt. It ends no later than the lookup's budget, so that the circuit breaker
+     * records every lookup's outcome, even one cut short by the budget.
+     */
+    private Uni<ConversationDocument> attempt(ConversationKey key, LookupProgress progress) {
         if (progress.expired()) {
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
@@ -54,6 +100,7 @@ public class UpstreamGuard {
         return upstream.fetch(key)
                 .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))
                 .onCancellation().invoke(attempt::timedOut)
+                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new)
                 .onFailure(TransientUpstreamException.class)
                 .transform(failure -> waitIsAffordable((TransientUpstreamException) failure, progress))
                 .invoke(state::recordSuccess);

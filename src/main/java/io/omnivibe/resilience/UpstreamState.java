@@ -5,27 +5,29 @@ import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
 /** What we know of the upstream's health: the circuit's state and the last good answer. */
 @ApplicationScoped
 public class UpstreamState {
 
-    private final CircuitBreakerMaintenance circuits;
+    private static final Logger LOG = Logger.getLogger(UpstreamState.class);
+
     private final Duration openDelay;
+    private final int trialLookups;
+    private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
     private volatile Instant lastSuccess;
     private volatile long openedAtNanos;
 
-    UpstreamState(CircuitBreakerMaintenance circuits, LookupPolicy policy, MeterRegistry registry) {
-        this.circuits = circuits;
+    UpstreamState(LookupPolicy policy, MeterRegistry registry) {
         this.openDelay = Duration.ofMillis(policy.circuitBreaker().delayMs());
+        this.trialLookups = policy.circuitBreaker().trialLookups();
         // One series per state, 1 for the current one: alerting on state="open" needs no decoding.
         for (CircuitBreakerState state : CircuitBreakerState.values()) {
             Gauge.builder("omnivibe.upstream.circuit.state", () -> circuitState() == state ? 1 : 0)
@@ -35,12 +37,18 @@ public class UpstreamState {
         }
     }
 
-    void watchCircuit(@Observes StartupEvent event) {
-        circuits.onStateChange(UpstreamGuard.CIRCUIT, state -> {
-            if (state == CircuitBreakerState.OPEN) {
-                openedAtNanos = System.nanoTime();
-            }
-        });
+    /** Called by the circuit breaker on each transition; it must return quickly. */
+    void circuitChanged(CircuitBreakerState state) {
+        if (state == CircuitBreakerState.OPEN) {
+            openedAtNanos = System.nanoTime();
+        }
+        circuit = state;
+        switch (state) {
+            case OPEN -> LOG.warnf("Upstream circuit open: lookups fail fast without calling the upstream for %d ms",
+                    openDelay.toMillis());
+            case HALF_OPEN -> LOG.infof("Upstream circuit half-open: up to %d trial lookups decide whether it closes", trialLookups);
+            case CLOSED -> LOG.info("Upstream circuit closed");
+        }
     }
 
     void recordSuccess() {
@@ -52,7 +60,7 @@ public class UpstreamState {
     }
 
     public CircuitBreakerState circuitState() {
-        return circuits.currentState(UpstreamGuard.CIRCUIT);
+        return circuit;
     }
 
     /** Time until the open circuit lets a trial call through; at least one second. */

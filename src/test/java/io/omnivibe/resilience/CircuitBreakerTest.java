@@ -3,6 +3,7 @@ package io.omnivibe.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -30,7 +31,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** The circuit opens on a failing upstream, fails fast without calling it, serves stale copies, and tries again. */
+/**
+ * The circuit opens on a failing upstream, fails fast without calling it, serves stale copies, and
+ * after its delay closes again once its trial lookups succeed. The window is four lookups here.
+ */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
 @TestProfile(CircuitBreakerTest.OwnInstance.class)
@@ -40,7 +44,7 @@ class CircuitBreakerTest {
     public static class OwnInstance implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lookup.circuit-breaker.delay-ms", "10000");
+            return Map.of("lookup.circuit-breaker.window", "4", "lookup.circuit-breaker.delay-ms", "10000");
         }
     }
 
@@ -57,10 +61,14 @@ class CircuitBreakerTest {
 
         upstream.stubFor(get(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
         TestConversation failing = TestConversation.fresh();
-        // After the one success, three lookups of three failed attempts each fill the window of ten calls.
-        for (int i = 0; i < 3; i++) {
+        // After the one success, three failed lookups fill the window of four: each counts once,
+        // whatever the number of its attempts.
+        for (int i = 0; i < 2; i++) {
             given().when().get(failing.lookupPath()).then().statusCode(502);
+            given().when().get("/q/health/ready").then()
+                    .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("closed"));
         }
+        given().when().get(failing.lookupPath()).then().statusCode(502);
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("open"));
@@ -92,6 +100,12 @@ class CircuitBreakerTest {
                 .until(() -> given().when().get(other.lookupPath()).then().extract().statusCode() == 200);
         assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(5));
         upstream.verify(1, getRequestedFor(urlPathEqualTo(other.upstreamPath())));
+        // Three trial lookups must succeed before the circuit closes.
+        given().when().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("half_open"));
+        for (int trial = 2; trial <= 3; trial++) {
+            given().when().get(other.lookupPath()).then().statusCode(200).header("X-Cache", nullValue());
+        }
         given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("closed"));
         assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=closed")).isEqualTo(1);

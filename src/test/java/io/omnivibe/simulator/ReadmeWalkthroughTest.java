@@ -26,7 +26,7 @@ class ReadmeWalkthroughTest {
     public static class AsInDevMode implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lookup.circuit-breaker.window", "20");
+            return Map.of("lookup.circuit-breaker.window", "6");
         }
     }
 

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -18,15 +19,19 @@ public class OmnivibeStub implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options()
+        server = new WireMockServer(configuration());
+        server.start();
+        return Map.of("omnivibe.base-url", server.baseUrl());
+    }
+
+    protected WireMockConfiguration configuration() {
+        return options()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
                 // Hanging answers must not hold the threads that serve and count the others.
                 .containerThreads(300)
                 .asynchronousResponseEnabled(true)
-                .asynchronousResponseThreads(300));
-        server.start();
-        return Map.of("omnivibe.base-url", server.baseUrl());
+                .asynchronousResponseThreads(300);
     }
 
     @Override

@@ -1,0 +1,92 @@
+package io.omnivibe.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.restassured.RestAssured;
+
+/**
+ * Steady traffic: callers that each look up one conversation after another, as fast as the
+ * service answers, and remember every answer.
+ */
+public final class Callers {
+
+    /** One lookup as its caller saw it. */
+    public record Answer(long conversationId, int status, boolean stale, Duration took) {
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String inbox;
+    private final String contact;
+
+    public Callers(TestConversation identity) {
+        this.inbox = identity.inboxIdentifier();
+        this.contact = identity.contactIdentifier();
+    }
+
+    /** {@code callers} threads look up the conversations {@code next} names until {@code duration} has passed. */
+    public List<Answer> run(int callers, Duration duration, LongSupplier next) throws InterruptedException {
+        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        long endsAt = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        for (int i = 0; i < callers; i++) {
+            pool.execute(() -> {
+                while (System.nanoTime() < endsAt) {
+                    answers.add(lookUp(next.getAsLong()));
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("callers still waiting 30 s after the end of the run");
+        }
+        return List.copyOf(answers);
+    }
+
+    /** {@link #run} in the background. */
+    public CompletableFuture<List<Answer>> runAsync(int callers, Duration duration, LongSupplier next) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(callers, duration, next);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+    }
+
+    /** A socket error is an answer too, and one no test accepts: status -1. */
+    private static Answer socketError(long conversationId, long startedNanos) {
+        return new Answer(conversationId, -1, false, Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    public Answer lookUp(long conversationId) {
+        String path = "/inboxes/" + inbox + "/contacts/" + contact + "/conversations/" + conversationId;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+                .timeout(Duration.ofSeconds(20)).build();
+        long started = System.nanoTime();
+        try {
+            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            return new Answer(conversationId, response.statusCode(), response.headers().firstValue("X-Cache").isPresent(),
+                    Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException e) {
+            return socketError(conversationId, started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return socketError(conversationId, started);
+        }
+    }
+}
