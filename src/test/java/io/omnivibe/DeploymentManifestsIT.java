@@ -3,8 +3,12 @@ package io.omnivibe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +22,19 @@ class DeploymentManifestsIT {
 
     private static final Path MANIFESTS = Path.of("target", "kubernetes");
     private static final ObjectMapper YAML = new YAMLMapper();
+
+    /** quarkus.shutdown.delay + quarkus.shutdown.timeout, as application.properties sets them. */
+    private static final int SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS = seconds("quarkus.shutdown.delay") + seconds("quarkus.shutdown.timeout");
+
+    private static int seconds(String property) {
+        try (InputStream in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+            Properties properties = new Properties();
+            properties.load(in);
+            return Integer.parseInt(properties.getProperty(property).replace("s", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static List<JsonNode> documents(String file) throws IOException {
         return YAML.readValues(new YAMLFactory().createParser(MANIFESTS.resolve(file).toFile()), JsonNode.class).readAll();
@@ -34,6 +51,8 @@ class DeploymentManifestsIT {
 
         assertProbesAndEnvironment(container);
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.path("terminationGracePeriodSeconds").asInt()).as("shutdown delay + timeout + margin")
+                .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
         assertThat(pod.path("securityContext").path("runAsUser").asInt()).isNotZero();
     }
 
@@ -47,6 +66,9 @@ class DeploymentManifestsIT {
         assertThat(container.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(container.path("securityContext").path("runAsUser").asInt()).isNotZero();
         assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+        // Knative makes the revision's timeout the pod's termination grace period.
+        assertThat(template.path("spec").path("timeoutSeconds").asInt()).as("shutdown delay + timeout + margin")
+                .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
     }
 
     private static void assertProbesAndEnvironment(JsonNode container) {

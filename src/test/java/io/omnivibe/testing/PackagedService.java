@@ -68,6 +68,16 @@ public final class PackagedService implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM, as an orchestrator does to stop a pod, and returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process exited within {@code time}. */
+    public boolean exitsWithin(Duration time) throws InterruptedException {
+        return process.waitFor(time.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Stops the service, as an orchestrator does, and waits for it to exit. */
     @Override
     public void close() throws InterruptedException {
