@@ -30,7 +30,7 @@ import com.sun.tools.attach.VirtualMachine;
  * (1-5000) of the service for {@code minutes}, while a probe checks liveness every 5 s and a sampler
  * reads the service's RSS and its heap after a full GC every 30 s. It prints what it saw and exits 1
  * when a bound is broken. Started by {@code soak/run}; run on its own with
- * {@code java soak/Soak.java <service URL> <service pid> [minutes] [callers]}.
+ * {@code java soak/Soak.java <service URL> <management URL> <service pid> [minutes] [callers]}.
  */
 public class Soak {
 
@@ -41,6 +41,7 @@ public class Soak {
     static final double HEALTHY_FRESH_BOUND = 0.90;
 
     final String service;
+    final String management;
     final long pid;
     final Duration length;
     final int callers;
@@ -62,20 +63,21 @@ public class Soak {
     volatile boolean running = true;
     MemoryMXBean memoryBean;
 
-    Soak(String service, long pid, Duration length, int callers) {
+    Soak(String service, String management, long pid, Duration length, int callers) {
         this.service = service;
+        this.management = management;
         this.pid = pid;
         this.length = length;
         this.callers = callers;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: java soak/Soak.java <service URL> <service pid> [minutes] [callers]");
+        if (args.length < 3) {
+            System.err.println("usage: java soak/Soak.java <service URL> <management URL> <service pid> [minutes] [callers]");
             System.exit(2);
         }
-        Soak soak = new Soak(args[0], Long.parseLong(args[1]),
-                Duration.ofMinutes(args.length > 2 ? Long.parseLong(args[2]) : 10), args.length > 3 ? Integer.parseInt(args[3]) : 32);
+        Soak soak = new Soak(args[0], args[1], Long.parseLong(args[2]),
+                Duration.ofMinutes(args.length > 3 ? Long.parseLong(args[3]) : 10), args.length > 4 ? Integer.parseInt(args[4]) : 32);
         System.exit(soak.run() ? 0 : 1);
     }
 
@@ -172,7 +174,7 @@ public class Soak {
     /** Probes as an orchestrator does, on a client of its own so that it never queues behind the callers. */
     void probeLiveness(long started) {
         HttpClient prober = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(service + "/q/health/live")).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(management + "/q/health/live")).timeout(Duration.ofSeconds(10)).build();
         while (running) {
             long began = System.nanoTime();
             long at = Duration.ofNanos(began - started).toSeconds();

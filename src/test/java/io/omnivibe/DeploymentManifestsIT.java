@@ -22,7 +22,6 @@ class DeploymentManifestsIT {
 
     private static final Path MANIFESTS = Path.of("target", "kubernetes");
     private static final ObjectMapper YAML = new YAMLMapper();
-
     /** quarkus.shutdown.delay + quarkus.shutdown.timeout, as application.properties sets them. */
     private static final int SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS = seconds("quarkus.shutdown.delay") + seconds("quarkus.shutdown.timeout");
 
@@ -49,7 +48,14 @@ class DeploymentManifestsIT {
         JsonNode pod = only(documents("kubernetes.yml"), "Deployment").path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
 
-        assertProbesAndEnvironment(container);
+        assertEnvironmentAndResources(container);
+        // Probes on the management port, which the Service does not expose.
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        assertThat(container.path("livenessProbe").path("httpGet").path("port").asInt()).isEqualTo(9000);
+        assertThat(container.path("readinessProbe").path("httpGet").path("port").asInt()).isEqualTo(9000);
+        assertThat(only(documents("kubernetes.yml"), "Service").path("spec").path("ports").findValuesAsText("targetPort"))
+                .containsExactly("8080");
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(pod.path("terminationGracePeriodSeconds").asInt()).as("shutdown delay + timeout + margin")
                 .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
@@ -62,7 +68,11 @@ class DeploymentManifestsIT {
         JsonNode container = template.path("spec").path("containers").get(0);
 
         assertThat(template.path("metadata").path("annotations").path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("0");
-        assertProbesAndEnvironment(container);
+        assertEnvironmentAndResources(container);
+        // Knative only lets probes reach the port it serves (http1); health is not there.
+        assertThat(container.path("livenessProbe").path("tcpSocket").path("port").asText()).isEqualTo("http1");
+        assertThat(container.path("readinessProbe").path("tcpSocket").path("port").asText()).isEqualTo("http1");
+        assertThat(container.path("ports").findValuesAsText("name")).containsExactly("http1");
         assertThat(container.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(container.path("securityContext").path("runAsUser").asInt()).isNotZero();
         assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
@@ -71,9 +81,7 @@ class DeploymentManifestsIT {
                 .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
     }
 
-    private static void assertProbesAndEnvironment(JsonNode container) {
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+    private static void assertEnvironmentAndResources(JsonNode container) {
         assertThat(container.path("envFrom").findValuesAsText("name")).contains("omnivibe-lookup");
         // Not written into the manifest: the ConfigMap supplies it.
         assertThat(container.path("env").findValuesAsText("name")).doesNotContain("OMNIVIBE_BASE_URL");

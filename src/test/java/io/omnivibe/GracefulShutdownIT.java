@@ -77,7 +77,7 @@ class GracefulShutdownIT {
             long terminated = System.nanoTime();
             service.terminate();
             await().atMost(Duration.ofSeconds(2)).ignoreExceptions()
-                    .until(() -> service.get("/q/health/ready").statusCode() == 503);
+                    .until(() -> service.management("/q/health/ready").statusCode() == 503);
             // The load balancer may not have noticed yet: a lookup arriving during the delay is still answered.
             HttpResponse<byte[]> late = service.get(lookup(IN_FLIGHT + 1));
             assertThat(late.statusCode()).isEqualTo(200);

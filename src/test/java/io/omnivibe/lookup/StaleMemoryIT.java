@@ -78,8 +78,8 @@ class StaleMemoryIT {
             assertThat(ok).as("lookups answered 200 with the whole document").isEqualTo(CONVERSATIONS + POLLS);
             assertThat(service.get(LOOKUP + CONVERSATIONS).statusCode()).isEqualTo(200);
             assertThat(service.isAlive()).isTrue();
-            assertThat(service.get("/q/health/live").statusCode()).isEqualTo(200);
-            String metrics = new String(service.get("/q/metrics").body());
+            assertThat(service.management("/q/health/live").statusCode()).isEqualTo(200);
+            String metrics = new String(service.management("/q/metrics").body());
             double staleBytes = metrics.lines().filter(line -> line.startsWith("omnivibe_stale_bytes "))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
             assertThat(staleBytes).isPositive().isLessThanOrEqualTo(128 * 1024 * 1024 / 4);

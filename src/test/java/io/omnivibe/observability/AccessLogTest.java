@@ -33,13 +33,13 @@ class AccessLogTest {
         String logged;
         try (CapturedLog log = CapturedLog.attach()) {
             given().when().get("/inboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/0").then().statusCode(400);
-            given().when().get("/q/health/live").then().statusCode(200);
+            given().when().get("/q/openapi").then().statusCode(200);
             logged = log.text();
         }
 
         assertThat(logged)
                 .contains("\"GET " + IdentifierRedactingSpanProcessor.LOOKUP_ROUTE + "\" 400 ")
-                .contains("\"GET /q/health/live\" 200 ")
+                .contains("\"GET /q/openapi\" 200 ")
                 .doesNotContain(INBOX).doesNotContain(CONTACT);
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.omnivibe.testing.HangingUpstream;
+import io.omnivibe.testing.Management;
 import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.TestConversation;
 import io.quarkus.test.common.WithTestResource;
@@ -68,7 +69,8 @@ class BulkheadTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.now() >= MAX_IN_FLIGHT);
         long probeStarted = System.nanoTime();
-        HttpResponse<String> liveness = client.send(HttpRequest.newBuilder(serviceUri("/q/health/live")).build(),
+        HttpResponse<String> liveness = client.send(HttpRequest.newBuilder(
+                URI.create(RestAssured.baseURI + ":" + Management.port() + "/q/health/live")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(Duration.ofNanos(System.nanoTime() - probeStarted)).isLessThan(Duration.ofSeconds(1));
         assertThat(liveness.statusCode()).isEqualTo(200);

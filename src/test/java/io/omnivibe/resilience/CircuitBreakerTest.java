@@ -1,5 +1,6 @@
 package io.omnivibe.resilience;
 
+import io.omnivibe.testing.Management;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -65,11 +66,11 @@ class CircuitBreakerTest {
         // whatever the number of its attempts.
         for (int i = 0; i < 2; i++) {
             given().when().get(failing.lookupPath()).then().statusCode(502);
-            given().when().get("/q/health/ready").then()
+            Management.given().when().get("/q/health/ready").then()
                     .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("closed"));
         }
         given().when().get(failing.lookupPath()).then().statusCode(502);
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("open"));
 
@@ -101,12 +102,12 @@ class CircuitBreakerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(5));
         upstream.verify(1, getRequestedFor(urlPathEqualTo(other.upstreamPath())));
         // Three trial lookups must succeed before the circuit closes.
-        given().when().get("/q/health/ready").then()
+        Management.given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("half_open"));
         for (int trial = 2; trial <= 3; trial++) {
             given().when().get(other.lookupPath()).then().statusCode(200).header("X-Cache", nullValue());
         }
-        given().when().get("/q/health/ready").then()
+        Management.given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("closed"));
         assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=closed")).isEqualTo(1);
         assertThat(Metrics.value("omnivibe_upstream_circuit_state", "state=open")).isEqualTo(0);

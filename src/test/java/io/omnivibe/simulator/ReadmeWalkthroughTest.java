@@ -1,5 +1,6 @@
 package io.omnivibe.simulator;
 
+import io.omnivibe.testing.Management;
 import static io.omnivibe.simulator.SimulatedOmnivibeTest.DEMO;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,7 @@ class ReadmeWalkthroughTest {
         assertThat(stale).isEqualTo(SimulatedOmnivibeTest.simulatorFile("conversation-1.json"));
         given().when().get(DEMO + 404).then().statusCode(503)
                 .body("type", equalTo("urn:omnivibe-lookup:problem:circuit-open"));
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'omnivibe-upstream' }.data.circuit", equalTo("open"));
     }
 }

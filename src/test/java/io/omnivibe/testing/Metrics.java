@@ -1,7 +1,5 @@
 package io.omnivibe.testing;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.Arrays;
 
 /** Reads samples from the service's Prometheus scrape, {@code /q/metrics}. */
@@ -11,7 +9,7 @@ public final class Metrics {
     }
 
     public static String scrape() {
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /**

@@ -27,33 +27,47 @@ public final class PackagedService implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path console;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    private PackagedService(Process process, int port, Path console) {
+    private PackagedService(Process process, int port, int managementPort, Path console) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.console = console;
     }
 
     /** Starts the service and waits until it is live. */
     public static PackagedService start(List<String> jvmOptions, Map<String, String> environment) throws IOException {
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", APP.resolve("quarkus-run.jar").toString()));
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort, "-jar",
+                APP.resolve("quarkus-run.jar").toString()));
         ProcessBuilder launch = new ProcessBuilder(command).redirectErrorStream(true);
         launch.environment().putAll(environment);
         Path console = Files.createTempFile("omnivibe-lookup", ".log");
         launch.redirectOutput(console.toFile());
-        PackagedService service = new PackagedService(launch.start(), port, console);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> service.get("/q/health/live").statusCode() == 200);
+        PackagedService service = new PackagedService(launch.start(), port, managementPort, console);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> service.management("/q/health/live").statusCode() == 200);
         return service;
     }
 
+    /** A request to the lookup port. */
     public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return send(uri(path));
+    }
+
+    /** A request to the management port: health and metrics. */
+    public HttpResponse<byte[]> management(String path) throws IOException, InterruptedException {
+        return send(URI.create("http://127.0.0.1:" + managementPort + path));
+    }
+
+    private HttpResponse<byte[]> send(URI uri) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public URI uri(String path) {
