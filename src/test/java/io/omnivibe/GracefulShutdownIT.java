@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -33,6 +34,7 @@ import io.omnivibe.testing.PackagedService;
  * A rollout loses no lookup: on SIGTERM the packaged service turns unready at once, keeps answering
  * through its shutdown delay, lets the lookups in flight finish, and then exits on its own.
  */
+@Tag("load")
 class GracefulShutdownIT {
 
     private static final int IN_FLIGHT = 20;

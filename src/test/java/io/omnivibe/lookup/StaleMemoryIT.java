@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -34,6 +35,7 @@ import io.omnivibe.testing.PackagedService;
  * often (Caffeine's W-TinyLFU): a scan of conversations seen once does not push those out, and the
  * latest conversation is kept once its caller looks it up again.
  */
+@Tag("load")
 class StaleMemoryIT {
 
     private static final int CONVERSATIONS = 1200;

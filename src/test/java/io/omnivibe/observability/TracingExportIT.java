@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -36,6 +37,7 @@ import io.omnivibe.testing.PackagedService;
  * Tracing is switched on at run time, on the packaged service, by naming an OTLP endpoint: spans
  * reach a real OTLP/HTTP receiver, named by route template and free of identifiers.
  */
+@Tag("load")
 class TracingExportIT {
 
     private static final String INBOX = "Tr4cEdInb0xT0k3nQw8ErTy";
