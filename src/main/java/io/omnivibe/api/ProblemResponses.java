@@ -26,6 +26,7 @@ import io.omnivibe.upstream.UpstreamException;
 import io.omnivibe.upstream.UpstreamRateLimitedException;
 import io.omnivibe.upstream.UpstreamServerErrorException;
 import io.omnivibe.upstream.UpstreamTransportException;
+import io.smallrye.faulttolerance.api.RateLimitException;
 
 /**
  * Turns every failure into an RFC 9457 problem. Details are our own words: no stack trace, no
@@ -87,6 +88,13 @@ public class ProblemResponses {
     }
 
     @ServerExceptionMapper
+    RestResponse<Problem> callLimit(RateLimitException e) {
+        return retryLater(ProblemType.UPSTREAM_CALL_LIMIT,
+                "This service's upstream calls for the last minute are spent; the upstream's quota is shared by all callers.",
+                Duration.ofMillis(e.getRetryAfterMillis()));
+    }
+
+    @ServerExceptionMapper
     RestResponse<Problem> circuitOpen(CircuitBreakerOpenException e) {
         return retryLater(ProblemType.CIRCUIT_OPEN, "The upstream has been failing; lookups pause before trying it again.",
                 upstreamState.untilCircuitTrial());
@@ -135,7 +143,8 @@ public class ProblemResponses {
             return LookupOutcome.NOT_FOUND;
         }
         if (failure instanceof UpstreamRateLimitedException || failure instanceof RetryAfterBeyondBudgetException
-                || failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException) {
+                || failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException
+                || failure instanceof RateLimitException) {
             return LookupOutcome.UNAVAILABLE;
         }
         if (failure instanceof TimeoutException || failure instanceof LookupTimeoutException) {

@@ -16,6 +16,7 @@ enum ProblemType {
     CIRCUIT_OPEN(503, "Upstream temporarily avoided"),
     OVERLOADED(503, "Too many lookups in flight"),
     UPSTREAM_RATE_LIMITED(503, "Upstream rate limited"),
+    UPSTREAM_CALL_LIMIT(503, "Upstream call limit reached"),
     UPSTREAM_TIMEOUT(504, "Upstream timeout"),
     INTERNAL_ERROR(500, "Internal error");
 

@@ -17,6 +17,8 @@ public interface LookupPolicy {
     /** Time for one upstream attempt. */
     long attemptTimeoutMs();
 
+    Upstream upstream();
+
     Retry retry();
 
     CircuitBreaker circuitBreaker();
@@ -24,6 +26,14 @@ public interface LookupPolicy {
     Bulkhead bulkhead();
 
     Stale stale();
+
+    interface Upstream {
+        /**
+         * Upstream calls per minute at most, retries included, over any 60 seconds. The upstream
+         * throttles per client IP, and every caller of this service shares its IP.
+         */
+        int maxCallsPerMinute();
+    }
 
     interface Retry {
         /** Retries after the first attempt, for transient failures only. */

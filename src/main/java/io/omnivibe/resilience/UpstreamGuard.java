@@ -1,10 +1,13 @@
 package io.omnivibe.resilience;
 
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.observability.LookupObserver;
 import io.omnivibe.upstream.ConversationDocument;
@@ -13,6 +16,8 @@ import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.OmnivibeConversations;
 import io.omnivibe.upstream.TransientUpstreamException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.faulttolerance.api.RateLimitException;
+import io.smallrye.faulttolerance.api.RateLimitType;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 
@@ -24,7 +29,10 @@ import io.smallrye.mutiny.Uni;
  * <li>the circuit breaker sees one outcome per lookup, after its retries, so that one failing
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
- * the lookup's budget.</li>
+ * the lookup's budget;</li>
+ * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute.
+ * A refusal is our own decision, not the upstream's failure: it is never retried, and the circuit
+ * counts it as a success (SmallRye has no "not counted").</li>
  * </ol>
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
@@ -45,7 +53,8 @@ public class UpstreamGuard {
     private final TypedGuard<Uni<ConversationDocument>> circuit;
     private final TypedGuard<Uni<ConversationDocument>> attempts;
 
-    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy) {
+    UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
+            MeterRegistry registry) {
         this.upstream = upstream;
         this.state = state;
         this.observer = observer;
@@ -55,6 +64,9 @@ public class UpstreamGuard {
                 // for a slot (within its budget), every further one is refused at once.
                 .withBulkhead().limit(policy.bulkhead().maxInFlight()).queueSize(1).done()
                 .build();
+        Counter refusals = Counter.builder("omnivibe.upstream.calls.refused")
+                .description("Upstream calls not made because the cap on calls per minute was reached")
+                .register(registry);
         LookupPolicy.CircuitBreaker breaker = policy.circuitBreaker();
         this.circuit = TypedGuard.create(new DocumentUni())
                 .withDescription("omnivibe-upstream-circuit")
@@ -63,8 +75,9 @@ public class UpstreamGuard {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delayMs(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.trialLookups())
-                // A 404 is a healthy upstream's answer, not a sign of trouble.
-                .skipOn(ConversationNotFoundException.class)
+                // A 404 is a healthy upstream's answer, not a sign of trouble; a call we did not make
+                // says nothing about the upstream.
+                .skipOn(List.of(ConversationNotFoundException.class, RateLimitException.class))
                 .onStateChange(state::circuitChanged)
                 .done()
                 .build();
@@ -79,6 +92,14 @@ public class UpstreamGuard {
                 .jitter(0, ChronoUnit.MILLIS)
                 .whenException(new TransientFailure())
                 .withCustomBackoff().strategy(RetryBackoff::new).done()
+                .done()
+                // Rolling: at most the cap over any 60 s, so also within each of the upstream's own
+                // fixed one-minute windows.
+                .withRateLimit()
+                .limit(policy.upstream().maxCallsPerMinute())
+                .window(1, ChronoUnit.MINUTES)
+                .type(RateLimitType.ROLLING)
+                .onRejected(refusals::increment)
                 .done()
                 .withTimeout().duration(policy.attemptTimeoutMs(), ChronoUnit.MILLIS).done()
                 .build();

@@ -1,0 +1,7 @@
+package io.omnivibe.resilience;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class CallLimitIT extends CallLimitTest {
+}
