@@ -7,7 +7,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.omnivibe.observability.LookupObserver;
-import io.omnivibe.observability.LookupOutcome;
+import io.omnivibe.observability.LookupReport;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -44,8 +44,7 @@ public class DisguisedPathFilter {
     }
 
     private RestResponse<Problem> refuse(String detail, long startedNanos) {
-        observer.lookupEnded(LookupOutcome.INVALID_REQUEST, null, 0, Duration.ofNanos(System.nanoTime() - startedNanos),
-                Span.current());
+        observer.lookupEnded(LookupReport.invalidInput(Duration.ofNanos(System.nanoTime() - startedNanos)), Span.current());
         return ProblemResponses.problem(ProblemType.INVALID_REQUEST, detail);
     }
 

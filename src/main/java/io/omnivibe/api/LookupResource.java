@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -21,6 +22,7 @@ import io.omnivibe.lookup.LookupResult;
 import io.omnivibe.lookup.LookupService;
 import io.omnivibe.observability.LookupObserver;
 import io.omnivibe.observability.LookupOutcome;
+import io.omnivibe.observability.LookupReport;
 import io.omnivibe.resilience.LookupProgress;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.model.Conversation;
@@ -33,6 +35,13 @@ import io.smallrye.mutiny.Uni;
 public class LookupResource {
 
     static final String X_CACHE = "X-Cache";
+    /**
+     * A conversation is one contact's data: no shared cache may keep it ({@code private}). The
+     * contact's own client may, but must ask again every time ({@code no-cache}): browsers then
+     * revalidate with {@code If-None-Match} by themselves, and a poll of an unchanged conversation
+     * costs a 304 instead of the whole document. {@code no-store} would keep them from ever asking so.
+     */
+    static final String CACHE_CONTROL = "private, no-cache";
     private static final String IDENTIFIER_RULES = " 1 to 255 characters, no control characters, no slash, not '.' or '..'.";
 
     private final LookupService service;
@@ -53,7 +62,16 @@ public class LookupResource {
                     @Header(name = X_CACHE, description = "STALE when this is the last good copy, served because the upstream failed.",
                             schema = @Schema(type = SchemaType.STRING, enumeration = "STALE")),
                     @Header(name = "Age", description = "Seconds since the stale copy was fetched.",
-                            schema = @Schema(type = SchemaType.INTEGER)) })
+                            schema = @Schema(type = SchemaType.INTEGER)),
+                    @Header(name = HttpHeaders.ETAG, description = "Strong entity tag of these bytes; send it back in If-None-Match.",
+                            schema = @Schema(type = SchemaType.STRING)) })
+    @APIResponse(responseCode = "304", description = "The document named in If-None-Match is current (or, with "
+            + "X-Cache: STALE, is the last good copy); no body.",
+            headers = {
+                    @Header(name = HttpHeaders.ETAG, description = "Entity tag of the current document.",
+                            schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = X_CACHE, description = "STALE when the tag is the last good copy's.",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = "STALE")) })
     @APIResponse(responseCode = "400", description = "Invalid path parameters; the upstream was not called.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "The upstream has no such conversation for this inbox and contact.",
@@ -64,7 +82,9 @@ public class LookupResource {
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "502", description = "The upstream failed: 5xx, unreachable, malformed body or unexpected status.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "Circuit open, too many lookups in flight, or the upstream rate limits.",
+    @APIResponse(responseCode = "503", description = "Circuit open, too many lookups in flight, the upstream rate limits, "
+            + "or this service's cap on upstream calls per minute is reached (problem type "
+            + "urn:omnivibe-lookup:problem:upstream-call-limit), and there is no last good copy to serve.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)),
             headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait before trying again.",
                     schema = @Schema(type = SchemaType.INTEGER)))
@@ -79,28 +99,46 @@ public class LookupResource {
             @RestPath("contact_identifier") String contactIdentifier,
             @Parameter(description = "The conversation's display number: a positive integer that fits a signed 64-bit long.",
                     schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807"))
-            @RestPath("conversation_id") String conversationId) {
+            @RestPath("conversation_id") String conversationId,
+            @Parameter(description = "Entity tags of documents the caller already has (from ETag); when one is current, "
+                    + "the answer is 304 without a body.")
+            @RestHeader(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         LookupProgress progress = service.begin();
         Span requestSpan = Span.current();
         ConversationKey key;
         try {
             key = LookupRequests.parse(inboxIdentifier, contactIdentifier, conversationId);
         } catch (InvalidLookupRequestException invalid) {
-            observer.lookupEnded(LookupOutcome.INVALID_REQUEST, null, progress.attempts(), progress.elapsed(), requestSpan);
+            observer.lookupEnded(LookupReport.invalidInput(progress.elapsed()), requestSpan);
             throw invalid;
         }
         return service.lookup(key, progress)
-                .onItemOrFailure().invoke((result, failure) -> observer.lookupEnded(
-                        failure != null ? ProblemResponses.outcomeOf(failure)
-                                : result.staleAge().isPresent() ? LookupOutcome.STALE : LookupOutcome.FRESH,
-                        key, progress.attempts(), progress.elapsed(), requestSpan))
-                .map(LookupResource::toResponse);
+                .onFailure().invoke(failure -> {
+                    LookupOutcome outcome = ProblemResponses.outcomeOf(failure);
+                    observer.lookupEnded(report(outcome, outcome.status(), key, progress), requestSpan);
+                })
+                .map(result -> {
+                    RestResponse<byte[]> response = toResponse(result, ifNoneMatch);
+                    LookupOutcome outcome = result.staleAge().isPresent() ? LookupOutcome.STALE : LookupOutcome.FRESH;
+                    observer.lookupEnded(report(outcome, response.getStatus(), key, progress), requestSpan);
+                    return response;
+                });
     }
 
-    private static RestResponse<byte[]> toResponse(LookupResult result) {
-        RestResponse.ResponseBuilder<byte[]> response = RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE)
-                // A conversation is one contact's private data: no shared cache may keep it.
-                .header(HttpHeaders.CACHE_CONTROL, "no-store");
+    private static LookupReport report(LookupOutcome outcome, int status, ConversationKey key, LookupProgress progress) {
+        return new LookupReport(outcome, status, key, progress.attempts(), progress.joined(), progress.elapsed());
+    }
+
+    /**
+     * The document, or 304 when the caller already has it: the upstream was still read, so the
+     * answer is as current as a 200; only the transfer is saved.
+     */
+    private static RestResponse<byte[]> toResponse(LookupResult result, String ifNoneMatch) {
+        RestResponse.ResponseBuilder<byte[]> response = IfNoneMatch.matches(ifNoneMatch, result.etag())
+                ? RestResponse.ResponseBuilder.<byte[]> create(RestResponse.Status.NOT_MODIFIED)
+                : RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE);
+        response.header(HttpHeaders.ETAG, '"' + result.etag() + '"')
+                .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         result.staleAge().ifPresent(age -> response.header(X_CACHE, "STALE").header("Age", age.toSeconds()));
         return response.build();
     }

@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * Looks up a conversation within the lookup budget and, when the upstream fails, falls back to
  * the last good copy. A 404 never falls back: the conversation may have left the contact's reach.
+ * Identical lookups in flight share one upstream call; each keeps its own budget and fallback.
  */
 @ApplicationScoped
 public class LookupService {
@@ -27,11 +28,13 @@ public class LookupService {
 
     private final UpstreamGuard guard;
     private final StaleStore staleStore;
+    private final CallsInFlight callsInFlight;
     private final Duration budget;
 
-    LookupService(UpstreamGuard guard, StaleStore staleStore, LookupPolicy policy) {
+    LookupService(UpstreamGuard guard, StaleStore staleStore, CallsInFlight callsInFlight, LookupPolicy policy) {
         this.guard = guard;
         this.staleStore = staleStore;
+        this.callsInFlight = callsInFlight;
         this.budget = Duration.ofMillis(policy.budgetMs());
     }
 
@@ -42,10 +45,15 @@ public class LookupService {
 
     @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
     public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
+        return callsInFlight.join(key, () -> call(key, progress), progress::joinedCallInFlight)
+                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new);
+    }
+
+    /** One upstream call, shared by the lookups that join it: the tag is computed and the copy kept once. */
+    private Uni<LookupResult> call(ConversationKey key, LookupProgress progress) {
         return guard.fetch(key, progress)
-                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new)
-                .invoke(document -> staleStore.remember(key, document.json()))
-                .map(document -> LookupResult.fresh(document.json()));
+                .map(document -> LookupResult.fresh(document.json()))
+                .invoke(fresh -> staleStore.remember(key, fresh));
     }
 
     Uni<LookupResult> staleCopy(ConversationKey key, LookupProgress progress, Throwable failure) {

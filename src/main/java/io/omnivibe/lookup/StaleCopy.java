@@ -2,6 +2,6 @@ package io.omnivibe.lookup;
 
 import java.time.Duration;
 
-/** The last good body of a conversation, and how old it is. */
-record StaleCopy(byte[] json, Duration age) {
+/** The last good body of a conversation, its entity tag, and how old it is. */
+record StaleCopy(byte[] json, String etag, Duration age) {
 }

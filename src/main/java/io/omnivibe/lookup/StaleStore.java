@@ -28,7 +28,7 @@ class StaleStore {
     /** What an entry costs beyond its bytes: the key's strings, the entry and the cache's node, roughly. */
     private static final int ENTRY_OVERHEAD_BYTES = 200;
 
-    private record Entry(byte[] json, long storedAtNanos) {
+    private record Entry(byte[] json, String etag, long storedAtNanos) {
     }
 
     private final Cache<ConversationKey, Entry> copies;
@@ -65,23 +65,25 @@ class StaleStore {
     }
 
     private static int weight(ConversationKey key, Entry entry) {
-        long bytes = (long) entry.json().length + 2L * (key.inboxIdentifier().length() + key.contactIdentifier().length())
+        long bytes = (long) entry.json().length + 2L * (key.inboxIdentifier().length() + key.contactIdentifier().length()
+                + entry.etag().length())
                 + ENTRY_OVERHEAD_BYTES;
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
-    void remember(ConversationKey key, byte[] json) {
+    void remember(ConversationKey key, LookupResult fresh) {
+        byte[] json = fresh.json();
         if (json.length > largestDocumentBytes) {
             // An older copy would no longer be the last good one.
             copies.invalidate(key);
             return;
         }
-        copies.put(key, new Entry(json, ticker.read()));
+        copies.put(key, new Entry(json, fresh.etag(), ticker.read()));
     }
 
     Optional<StaleCopy> recall(ConversationKey key) {
         return Optional.ofNullable(copies.getIfPresent(key))
-                .map(entry -> new StaleCopy(entry.json(), Duration.ofNanos(ticker.read() - entry.storedAtNanos())));
+                .map(entry -> new StaleCopy(entry.json(), entry.etag(), Duration.ofNanos(ticker.read() - entry.storedAtNanos())));
     }
 
     long size() {

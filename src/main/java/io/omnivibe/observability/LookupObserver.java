@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.MalformedUpstreamResponseException;
 import io.omnivibe.upstream.UnexpectedUpstreamStatusException;
@@ -50,6 +50,7 @@ public class LookupObserver {
     private final Tracer tracer;
     private final Map<LookupOutcome, Timer> lookups = new EnumMap<>(LookupOutcome.class);
     private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
+    private final Counter notModified;
 
     LookupObserver(MeterRegistry registry, Tracer tracer) {
         this.registry = registry;
@@ -62,19 +63,23 @@ public class LookupObserver {
                     .publishPercentileHistogram()
                     .register(registry));
         }
+        this.notModified = Counter.builder("omnivibe.lookups.not.modified")
+                .description("Lookups answered 304 Not Modified: the caller already had the current document")
+                .register(registry);
     }
 
-    /**
-     * One lookup ended after {@code attempts} upstream attempts; {@code key} is null when the input
-     * was refused before it existed. {@code span} is the lookup's request span.
-     */
-    public void lookupEnded(LookupOutcome outcome, ConversationKey key, int attempts, Duration duration, Span span) {
-        lookups.get(outcome).record(duration);
+    /** One lookup ended; {@code span} is its request span. */
+    public void lookupEnded(LookupReport lookup, Span span) {
+        LookupOutcome outcome = lookup.outcome();
+        lookups.get(outcome).record(lookup.duration());
+        if (lookup.status() == 304) {
+            notModified.increment();
+        }
         span.setAttribute(LOOKUP_OUTCOME, outcome.label());
-        span.setAttribute(LOOKUP_ATTEMPTS, attempts);
-        LOG.infof("Lookup %s outcome=%s status=%d attempts=%d duration=%dms cache=%s",
-                key == null ? "(invalid input)" : key, outcome.label(), outcome.status(),
-                attempts, duration.toMillis(),
+        span.setAttribute(LOOKUP_ATTEMPTS, lookup.attempts());
+        LOG.infof("Lookup %s outcome=%s status=%d attempts=%d%s duration=%dms cache=%s",
+                lookup.key() == null ? "(invalid input)" : lookup.key(), outcome.label(), lookup.status(),
+                lookup.attempts(), lookup.joinedCall() ? " joined-call=true" : "", lookup.duration().toMillis(),
                 outcome == LookupOutcome.STALE ? "stale" : outcome == LookupOutcome.FRESH ? "fresh" : "none");
     }
 

@@ -3,12 +3,16 @@ package io.omnivibe.resilience;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One lookup as it goes: when it started, when its budget runs out, how many upstream attempts it made. */
+/**
+ * One lookup as it goes: when it started, when its budget runs out, how many upstream attempts it
+ * made, and whether it joined an identical lookup's call instead (then it made none).
+ */
 public final class LookupProgress {
 
     private final long startedNanos = System.nanoTime();
     private final long expiresAtNanos;
     private final AtomicInteger attempts = new AtomicInteger();
+    private volatile boolean joinedCallInFlight;
 
     public LookupProgress(Duration budget) {
         this.expiresAtNanos = startedNanos + budget.toNanos();
@@ -30,6 +34,14 @@ public final class LookupProgress {
 
     public int attempts() {
         return attempts.get();
+    }
+
+    public void joinedCallInFlight() {
+        joinedCallInFlight = true;
+    }
+
+    public boolean joined() {
+        return joinedCallInFlight;
     }
 
     public Duration elapsed() {

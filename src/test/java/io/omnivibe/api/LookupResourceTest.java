@@ -2,6 +2,7 @@ package io.omnivibe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -53,7 +54,8 @@ class LookupResourceTest {
                 .then().statusCode(200)
                 .contentType("application/json")
                 .header("X-Cache", nullValue())
-                .header("Cache-Control", "no-store")
+                .header("Cache-Control", "private, no-cache")
+                .header("ETag", matchesPattern("\"[A-Za-z0-9_-]{22}\""))
                 .extract().asByteArray();
     }
 

@@ -1,6 +1,7 @@
 package io.omnivibe.api;
 
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -21,11 +22,15 @@ class OpenApiTest {
     @Test
     void describesEveryStatusTheLookupCanReturn() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
-                .body(LOOKUP + ".responses.keySet()", containsInAnyOrder("200", "400", "404", "406", "500", "502", "503", "504"))
-                .body(LOOKUP + ".parameters.name", containsInAnyOrder("inbox_identifier", "contact_identifier", "conversation_id"))
+                .body(LOOKUP + ".responses.keySet()", containsInAnyOrder("200", "304", "400", "404", "406", "500", "502", "503", "504"))
+                .body(LOOKUP + ".parameters.name", containsInAnyOrder("inbox_identifier", "contact_identifier", "conversation_id",
+                        "If-None-Match"))
+                .body(LOOKUP + ".parameters.find { it.name == 'If-None-Match' }.in", equalTo("header"))
                 .body(LOOKUP + ".parameters.find { it.name == 'conversation_id' }.schema.minimum", equalTo(1))
                 .body(LOOKUP + ".parameters.find { it.name == 'contact_identifier' }.schema.maxLength", equalTo(255))
-                .body(LOOKUP + ".responses.'200'.headers.keySet()", hasItems("X-Cache", "Age"))
+                .body(LOOKUP + ".responses.'200'.headers.keySet()", hasItems("X-Cache", "Age", "ETag"))
+                .body(LOOKUP + ".responses.'304'.headers.keySet()", hasItems("ETag", "X-Cache"))
+                .body(LOOKUP + ".responses.'503'.description", containsString("urn:omnivibe-lookup:problem:upstream-call-limit"))
                 .body(LOOKUP + ".responses.'503'.headers.keySet()", hasItems("Retry-After"))
                 .body(LOOKUP + ".responses.'200'.content.'application/json'.schema.'$ref'", equalTo("#/components/schemas/Conversation"))
                 .body(LOOKUP + ".responses.'502'.content.'application/problem+json'.schema.'$ref'", equalTo("#/components/schemas/Problem"))

@@ -25,27 +25,28 @@ class StaleStoreTest {
 
     @Test
     void recallsTheLastGoodCopyWithItsAge() {
-        store.remember(key(1), body("{\"id\":1}"));
+        store.remember(key(1), LookupResult.fresh(body("{\"id\":1}")));
         nanos.addAndGet(Duration.ofSeconds(42).toNanos());
 
         StaleCopy copy = store.recall(key(1)).orElseThrow();
 
         assertThat(copy.json()).isEqualTo(body("{\"id\":1}"));
+        assertThat(copy.etag()).isEqualTo(LookupResult.fresh(body("{\"id\":1}")).etag());
         assertThat(copy.age()).isEqualTo(Duration.ofSeconds(42));
         assertThat(store.recall(key(2))).isEmpty();
     }
 
     @Test
     void keepsOnlyTheNewestCopyOfAConversation() {
-        store.remember(key(1), body("old"));
-        store.remember(key(1), body("new"));
+        store.remember(key(1), LookupResult.fresh(body("old")));
+        store.remember(key(1), LookupResult.fresh(body("new")));
 
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("new"));
     }
 
     @Test
     void forgetsCopiesOlderThanTheMaximumAge() {
-        store.remember(key(1), body("{}"));
+        store.remember(key(1), LookupResult.fresh(body("{}")));
         nanos.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());
 
         assertThat(store.recall(key(1))).isEmpty();
@@ -54,7 +55,7 @@ class StaleStoreTest {
     @Test
     void holdsNoMoreThanTheMaximumNumberOfCopies() {
         for (long id = 1; id <= 100; id++) {
-            store.remember(key(id), body("{}"));
+            store.remember(key(id), LookupResult.fresh(body("{}")));
         }
         store.cleanUp();
 
@@ -65,7 +66,7 @@ class StaleStoreTest {
     void holdsNoMoreThanTheMaximumNumberOfBytes() {
         StaleStore small = new StaleStore(100_000, 10_000, Duration.ofMinutes(10), nanos::get);
         for (long id = 1; id <= 100; id++) {
-            small.remember(key(id), new byte[5_000]);
+            small.remember(key(id), LookupResult.fresh(new byte[5_000]));
         }
         small.cleanUp();
 
@@ -76,7 +77,7 @@ class StaleStoreTest {
     @Test
     void countsEveryCopyAtLeastItsShareOfTheBound() {
         StaleStore store = new StaleStore(100_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), body("{}"));
+        store.remember(key(1), LookupResult.fresh(body("{}")));
         store.cleanUp();
 
         assertThat(store.weight()).isEqualTo(10_000);
@@ -85,8 +86,8 @@ class StaleStoreTest {
     @Test
     void keepsNoDocumentLargerThanItsShareOfTheBound() {
         StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), new byte[9_000]);
-        store.remember(key(2), new byte[11_000]);
+        store.remember(key(1), LookupResult.fresh(new byte[9_000]));
+        store.remember(key(2), LookupResult.fresh(new byte[11_000]));
 
         assertThat(store.recall(key(1))).isPresent();
         assertThat(store.recall(key(2))).isEmpty();
@@ -95,15 +96,15 @@ class StaleStoreTest {
     @Test
     void forgetsTheOlderCopyWhenTheNewerIsTooLargeToKeep() {
         StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), body("{\"version\":1}"));
-        store.remember(key(1), new byte[11_000]);
+        store.remember(key(1), LookupResult.fresh(body("{\"version\":1}")));
+        store.remember(key(1), LookupResult.fresh(new byte[11_000]));
 
         assertThat(store.recall(key(1))).isEmpty();
     }
 
     @Test
     void tellsConversationsOfDifferentContactsApart() {
-        store.remember(new ConversationKey("inbox", "alice", 1), body("alice's"));
+        store.remember(new ConversationKey("inbox", "alice", 1), LookupResult.fresh(body("alice's")));
 
         assertThat(store.recall(new ConversationKey("inbox", "bob", 1))).isEmpty();
     }

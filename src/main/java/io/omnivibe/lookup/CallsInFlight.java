@@ -1,0 +1,65 @@
+package io.omnivibe.lookup;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.omnivibe.upstream.ConversationKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Upstream calls in flight, by conversation. A lookup of a conversation whose call is already on
+ * its way joins that call instead of making its own, so that a thousand tabs polling one
+ * conversation cost one call at a time. Only the same inbox, contact and conversation share a
+ * call. A call runs to its end even when every caller has gone: its answer still refreshes the
+ * last good copy.
+ */
+@ApplicationScoped
+class CallsInFlight {
+
+    private final ConcurrentMap<ConversationKey, Uni<LookupResult>> calls = new ConcurrentHashMap<>();
+    private final Counter joined;
+
+    CallsInFlight(MeterRegistry registry) {
+        this.joined = Counter.builder("omnivibe.lookups.coalesced")
+                .description("Lookups answered by joining an identical lookup's upstream call")
+                .register(registry);
+    }
+
+    /**
+     * The call in flight for {@code key}, or {@code call} started as the one the next identical
+     * lookups join. {@code onJoin} runs when this lookup joins another's call.
+     */
+    Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Runnable onJoin) {
+        // Memoized: each caller's cancellation (its budget, its going away) only detaches that
+        // caller; the call itself ends by its own policies.
+        Uni<LookupResult> started = call.get()
+                .onTermination().invoke(() -> calls.remove(key))
+                .memoize().indefinitely();
+        Uni<LookupResult> inFlight = calls.putIfAbsent(key, started);
+        if (inFlight == null) {
+            return started;
+        }
+        joined.increment();
+        onJoin.run();
+        return onOwnContext(inFlight);
+    }
+
+    /**
+     * The call answers on its starter's event loop, with the starter's request context (its trace
+     * id in the logs, for one); a joiner goes on on its own.
+     */
+    private static Uni<LookupResult> onOwnContext(Uni<LookupResult> inFlight) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return inFlight;
+        }
+        return inFlight.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+}

@@ -1,0 +1,7 @@
+package io.omnivibe.api;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class ConditionalLookupIT extends ConditionalLookupTest {
+}
