@@ -30,7 +30,8 @@ public interface LookupPolicy {
     interface Upstream {
         /**
          * Upstream calls per minute at most, retries included, over any 60 seconds. The upstream
-         * throttles per client IP, and every caller of this service shares its IP.
+         * throttles per client IP, and every caller of this service shares its IP. 0: no cap, for
+         * an upstream that does not throttle. The cap keeps the time of each permit (8 bytes each).
          */
         int maxCallsPerMinute();
     }
