@@ -1,10 +1,10 @@
 package io.omnivibe.upstream;
 
-import io.omnivibe.upstream.model.Conversation;
-
 /**
- * A conversation body as the upstream sent it, with its typed view. {@code json} is what callers
- * get: the exact bytes, so unknown keys, explicit nulls and number forms all survive.
+ * A conversation body as the upstream sent it, checked to be one complete JSON object. {@code json}
+ * is what callers get: the exact bytes, so unknown keys, explicit nulls, number forms and values of
+ * unexpected types all survive. The typed model ({@code upstream.model}) documents the API; no
+ * lookup depends on it.
  */
-public record ConversationDocument(byte[] json, Conversation conversation) {
+public record ConversationDocument(byte[] json) {
 }

@@ -60,7 +60,7 @@ class LookupResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "example.json", "adversarial.json" })
+    @ValueSource(strings = { "example.json", "adversarial.json", "drift.json" })
     void answersWithTheUpstreamDocumentByteForByte(String bodyFile) {
         TestConversation conversation = TestConversation.fresh();
         byte[] body = Bodies.resource(bodyFile);
@@ -86,6 +86,25 @@ class LookupResourceTest {
                 .contains("[1,1.0,1.50,-0.0,1e5,1E-7,12345678901234567890123]")
                 .contains("\"coordinates_long\":123")
                 .contains("\"unknown_top_level\":{\"a\":[{\"b\":{\"c\":null}}]}");
+    }
+
+    /** The upstream's schema drifting: values of types, sizes or shapes the model does not declare. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":1,\"messages\":[{\"attachments\":[{\"width\":2147483648}]}]}",
+            "{\"id\":\"not a number\"}",
+            "{\"id\":1e400,\"inbox_id\":-0.0}",
+            "{\"status\":{\"name\":\"open\"}}",
+            "{\"messages\":{},\"contact\":[]}",
+            "{\"messages\":[null,\"text\",42]}",
+            "{\"messages\":[{\"sender\":\"Alice\",\"message_type\":\"incoming\"}]}",
+            "{}" })
+    void answersADriftedDocumentByteForByte(String body) {
+        TestConversation conversation = TestConversation.fresh();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        upstreamAnswers(conversation, bytes);
+
+        assertThat(lookUp(conversation.lookupPath())).isEqualTo(bytes);
     }
 
     @Test

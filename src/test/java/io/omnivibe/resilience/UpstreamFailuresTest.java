@@ -118,7 +118,7 @@ class UpstreamFailuresTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "<html>Bad gateway</html>", "[1,2,3]", "\"a string\"", "42", "null", "{\"id\":1} trailing",
-            "{\"id\":\"not a number\"}" })
+            "{\"id\":1} {\"id\":2}", "{\"id\":1}}", "{\"id\":01}", "{\"id\":1,}" })
     void answers502WithoutRetryingABodyThatIsNotAConversation(String body) {
         upstreamAnswers(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body));
 

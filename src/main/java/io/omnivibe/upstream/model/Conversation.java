@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * A conversation as the public client API renders it (schema {@code public_conversation}).
- * It is the typed view used to check and describe a body; callers receive the upstream's bytes
- * unchanged, so keys this model does not list are never lost.
+ * A conversation as the public client API renders it (schema {@code public_conversation}). It
+ * describes the answer in the API description and for readers; lookups never bind it (callers get
+ * the upstream's bytes unchanged, whatever their values' types), and ConversationModelTest proves
+ * that it reads realistic bodies.
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
