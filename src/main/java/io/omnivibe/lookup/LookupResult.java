@@ -10,7 +10,11 @@ import java.util.Optional;
 public record LookupResult(byte[] json, String etag, Optional<Duration> staleAge) {
 
     static LookupResult fresh(byte[] json) {
-        return new LookupResult(json, EntityTags.of(json), Optional.empty());
+        return fresh(json, EntityTags.of(json));
+    }
+
+    static LookupResult fresh(byte[] json, String etag) {
+        return new LookupResult(json, etag, Optional.empty());
     }
 
     static LookupResult stale(StaleCopy copy) {

@@ -52,7 +52,8 @@ public class LookupService {
     /** One upstream call, shared by the lookups that join it: the tag is computed and the copy kept once. */
     private Uni<LookupResult> call(ConversationKey key, LookupProgress progress) {
         return guard.fetch(key, progress)
-                .map(document -> LookupResult.fresh(document.json()))
+                .map(document -> LookupResult.fresh(document.json(),
+                        staleStore.tagIfUnchanged(key, document.json()).orElseGet(() -> EntityTags.of(document.json()))))
                 .invoke(fresh -> staleStore.remember(key, fresh));
     }
 
