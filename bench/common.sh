@@ -1,0 +1,91 @@
+# Shared by bench/run and bench/start: the static upstream (nginx serving a conversation on any
+# conversation path of contact "small" or "large"), free ports, and cleanup. Source it from the
+# project's root with $work set.
+
+export LC_ALL=C
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+require() { # tools that must be installed
+  local tool
+  for tool in "$@"; do
+    if ! command -v "$tool" > /dev/null; then
+      echo "bench: $tool not found (see the top of this script for how to install it)" >&2
+      exit 2
+    fi
+  done
+  if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+    echo "bench: no target/quarkus-app; run ./mvnw package -DskipTests first" >&2
+    exit 2
+  fi
+}
+
+# A conversation of at least $1 bytes, made of realistic messages.
+conversation() {
+  local want=$1 id=0 length message
+  local head='{"id":42,"uuid":"0f6a2b0e-6a8c-4c55-9b7e-2d3c1f0e9a11","inbox_id":7,"contact_last_seen_at":1776340000,"status":"open","agent_last_seen_at":1776340001,"messages":['
+  local tail='],"contact":{"id":55,"name":"Alice","email":null}}'
+  printf '%s' "$head"
+  length=${#head}
+  while [ "$length" -lt "$want" ]; do
+    id=$((id + 1))
+    message="{\"id\":$id,\"content\":\"Message $id: could you check the order I placed yesterday? It still says pending.\",\"message_type\":$((id % 2)),\"content_type\":\"text\",\"content_attributes\":{},\"created_at\":$((1776339000 + id)),\"conversation_id\":42,\"sender\":{\"id\":$((id % 2 == 0 ? 55 : 3)),\"name\":\"Alice\",\"type\":\"$([ $((id % 2)) -eq 0 ] && echo contact || echo user)\"}}"
+    [ "$id" -gt 1 ] && printf ','
+    printf '%s' "$message"
+    length=$((length + ${#message} + 1))
+  done
+  printf '%s' "$tail"
+}
+
+free_port() { # a random port nothing answers on
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (: > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+}
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+nginx_conf() { # $1: name, $2: the http block's servers
+  mkdir -p "$work/$1-temp" "$work/logs"
+  cat > "$work/$1.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $PWD/$work/$1.pid;
+error_log $PWD/$work/logs/$1-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $PWD/$work/$1-temp/body;
+  proxy_temp_path $PWD/$work/$1-temp/proxy;
+  fastcgi_temp_path $PWD/$work/$1-temp/fastcgi;
+  uwsgi_temp_path $PWD/$work/$1-temp/uwsgi;
+  scgi_temp_path $PWD/$work/$1-temp/scgi;
+  $2
+}
+CONF
+}
+
+# Starts the static upstream on $upstream_port, serving $work/www/small.json and large.json.
+start_upstream() {
+  mkdir -p "$work/www"
+  conversation 15000 > "$work/www/small.json"
+  conversation 400000 > "$work/www/large.json"
+  nginx_conf upstream "server {
+    listen 127.0.0.1:$upstream_port;
+    root $PWD/$work/www;
+    location ~ ^/public/api/v1/inboxes/bench/contacts/(small|large)/conversations/[0-9]+\$ {
+      default_type application/json;
+      try_files /\$1.json =404;
+    }
+  }"
+  "$nginx_bin" -p "$PWD/$work" -c "$PWD/$work/upstream.conf" 2> "$work/logs/upstream.log" &
+  upstream_pid=$!
+  pids+=("$upstream_pid")
+}
