@@ -37,14 +37,17 @@ class CallsInFlight {
      * lookups join. {@code onJoin} runs when this lookup joins another's call.
      */
     Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Runnable onJoin) {
-        // Memoized: each caller's cancellation (its budget, its going away) only detaches that
-        // caller; the call itself ends by its own policies.
-        Uni<LookupResult> started = call.get()
-                .onTermination().invoke(() -> calls.remove(key))
-                .memoize().indefinitely();
-        Uni<LookupResult> inFlight = calls.putIfAbsent(key, started);
+        Uni<LookupResult> inFlight = calls.get(key);
         if (inFlight == null) {
-            return started;
+            // Memoized: each caller's cancellation (its budget, its going away) only detaches that
+            // caller; the call itself ends by its own policies.
+            Uni<LookupResult> started = call.get()
+                    .onTermination().invoke(() -> calls.remove(key))
+                    .memoize().indefinitely();
+            inFlight = calls.putIfAbsent(key, started);
+            if (inFlight == null) {
+                return started;
+            }
         }
         joined.increment();
         onJoin.run();

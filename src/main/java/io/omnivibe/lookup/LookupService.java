@@ -52,8 +52,9 @@ public class LookupService {
     /** One upstream call, shared by the lookups that join it: the tag is computed and the copy kept once. */
     private Uni<LookupResult> call(ConversationKey key, LookupProgress progress) {
         return guard.fetch(key, progress)
-                .map(document -> LookupResult.fresh(document.json(),
-                        staleStore.tagIfUnchanged(key, document.json()).orElseGet(() -> EntityTags.of(document.json()))))
+                .map(document -> staleStore.tagIfUnchanged(key, document.json())
+                        .map(tag -> LookupResult.fresh(document.json(), tag))
+                        .orElseGet(() -> LookupResult.fresh(document.json())))
                 .invoke(fresh -> staleStore.remember(key, fresh));
     }
 
