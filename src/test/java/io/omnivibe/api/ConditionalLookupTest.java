@@ -46,11 +46,6 @@ class ConditionalLookupTest {
         upstream.resetAll();
     }
 
-    private void upstreamAnswers(TestConversation conversation, byte[] body) {
-        upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath()))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body)));
-    }
-
     private static String etagOf(TestConversation conversation) {
         return given().when().get(conversation.lookupPath())
                 .then().statusCode(200)
@@ -61,15 +56,15 @@ class ConditionalLookupTest {
     void theSameBytesGetTheSameStrongTagAndOtherBytesAnother() {
         TestConversation first = TestConversation.fresh();
         TestConversation second = TestConversation.fresh();
-        upstreamAnswers(first, Bodies.resource("example.json"));
-        upstreamAnswers(second, Bodies.resource("example.json"));
+        upstream.stubFor(OmnivibeStub.answering(first, Bodies.resource("example.json")));
+        upstream.stubFor(OmnivibeStub.answering(second, Bodies.resource("example.json")));
 
         String tag = etagOf(first);
         assertThat(tag).matches("\"[A-Za-z0-9_-]{22}\"");
         assertThat(etagOf(first)).isEqualTo(tag);
         assertThat(etagOf(second)).isEqualTo(tag);
 
-        upstreamAnswers(first, "{\"id\":1,\"messages\":[]}".getBytes(StandardCharsets.UTF_8));
+        upstream.stubFor(OmnivibeStub.answering(first, "{\"id\":1,\"messages\":[]}".getBytes(StandardCharsets.UTF_8)));
         assertThat(etagOf(first)).isNotEqualTo(tag);
     }
 
@@ -77,7 +72,7 @@ class ConditionalLookupTest {
     @ValueSource(strings = { "%s", "W/%s", "\"other\", %s", "\"other\",W/%s ,\"more\"", "*" })
     void aCurrentTagGets304WithoutABodyAfterReadingTheUpstream(String ifNoneMatch) {
         TestConversation conversation = TestConversation.fresh();
-        upstreamAnswers(conversation, Bodies.resource("example.json"));
+        upstream.stubFor(OmnivibeStub.answering(conversation, Bodies.resource("example.json")));
         String tag = etagOf(conversation);
         double notModifiedBefore = Metrics.value("omnivibe_lookups_not_modified_total");
 
@@ -99,7 +94,7 @@ class ConditionalLookupTest {
     void anOutdatedOrUnreadableTagGetsTheWholeDocument(String ifNoneMatch) {
         TestConversation conversation = TestConversation.fresh();
         byte[] body = Bodies.resource("example.json");
-        upstreamAnswers(conversation, body);
+        upstream.stubFor(OmnivibeStub.answering(conversation, body));
 
         byte[] answer = given().header("If-None-Match", ifNoneMatch)
                 .when().get(conversation.lookupPath())
@@ -112,10 +107,10 @@ class ConditionalLookupTest {
     @Test
     void theTagOfAChangedConversationNoLongerMatches() {
         TestConversation conversation = TestConversation.fresh();
-        upstreamAnswers(conversation, Bodies.resource("example.json"));
+        upstream.stubFor(OmnivibeStub.answering(conversation, Bodies.resource("example.json")));
         String tag = etagOf(conversation);
         byte[] changed = "{\"id\":1,\"status\":\"resolved\"}".getBytes(StandardCharsets.UTF_8);
-        upstreamAnswers(conversation, changed);
+        upstream.stubFor(OmnivibeStub.answering(conversation, changed));
 
         byte[] answer = given().header("If-None-Match", tag)
                 .when().get(conversation.lookupPath())
@@ -129,7 +124,7 @@ class ConditionalLookupTest {
     void aStaleCopyCarriesItsTagAndAnswers304ToIt() {
         TestConversation conversation = TestConversation.fresh();
         byte[] body = Bodies.resource("example.json");
-        upstreamAnswers(conversation, body);
+        upstream.stubFor(OmnivibeStub.answering(conversation, body));
         String tag = etagOf(conversation);
         upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath())).willReturn(aResponse().withStatus(500)));
 

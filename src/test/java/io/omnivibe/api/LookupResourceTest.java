@@ -46,11 +46,6 @@ class LookupResourceTest {
         upstream.resetAll();
     }
 
-    private void upstreamAnswers(TestConversation conversation, byte[] body) {
-        upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath()))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8").withBody(body)));
-    }
-
     private static byte[] lookUp(String path) {
         ExtractableResponse<Response> answer = given().urlEncodingEnabled(false).when().get(path)
                 .then().statusCode(200)
@@ -68,7 +63,7 @@ class LookupResourceTest {
     void answersWithTheUpstreamDocumentByteForByte(String bodyFile) {
         TestConversation conversation = TestConversation.fresh();
         byte[] body = Bodies.resource(bodyFile);
-        upstreamAnswers(conversation, body);
+        upstream.stubFor(OmnivibeStub.answering(conversation, body));
 
         assertThat(lookUp(conversation.lookupPath())).isEqualTo(body);
         upstream.verify(1, getRequestedFor(urlPathEqualTo(conversation.upstreamPath())));
@@ -77,7 +72,7 @@ class LookupResourceTest {
     @Test
     void keepsUnknownValuesNullsAndNumberFormsOfTheAdversarialBody() {
         TestConversation conversation = TestConversation.fresh();
-        upstreamAnswers(conversation, Bodies.resource("adversarial.json"));
+        upstream.stubFor(OmnivibeStub.answering(conversation, Bodies.resource("adversarial.json")));
 
         String answer = new String(lookUp(conversation.lookupPath()), StandardCharsets.UTF_8);
         assertThat(answer)
@@ -106,7 +101,7 @@ class LookupResourceTest {
     void answersADriftedDocumentByteForByte(String body) {
         TestConversation conversation = TestConversation.fresh();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        upstreamAnswers(conversation, bytes);
+        upstream.stubFor(OmnivibeStub.answering(conversation, bytes));
 
         assertThat(lookUp(conversation.lookupPath())).isEqualTo(bytes);
     }
@@ -115,7 +110,7 @@ class LookupResourceTest {
     void servesATwoMegabyteConversationWhole() {
         TestConversation conversation = TestConversation.fresh();
         byte[] body = Bodies.largeConversation(2 * 1024 * 1024);
-        upstreamAnswers(conversation, body);
+        upstream.stubFor(OmnivibeStub.answering(conversation, body));
 
         assertThat(lookUp(conversation.lookupPath())).isEqualTo(body);
     }
@@ -193,7 +188,7 @@ class LookupResourceTest {
     @Test
     void acceptsTheLargestConversationIdAndLongestIdentifiers() {
         TestConversation conversation = new TestConversation("i".repeat(255), "c".repeat(255), Long.MAX_VALUE);
-        upstreamAnswers(conversation, Bodies.resource("example.json"));
+        upstream.stubFor(OmnivibeStub.answering(conversation, Bodies.resource("example.json")));
 
         lookUp(conversation.lookupPath());
     }

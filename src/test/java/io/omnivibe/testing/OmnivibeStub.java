@@ -1,10 +1,14 @@
 package io.omnivibe.testing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -32,6 +36,12 @@ public class OmnivibeStub implements QuarkusTestResourceLifecycleManager {
                 .containerThreads(300)
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(300);
+    }
+
+    /** The upstream's 200 for {@code conversation}: {@code body}, as JSON. */
+    public static MappingBuilder answering(TestConversation conversation, byte[] body) {
+        return get(urlPathEqualTo(conversation.upstreamPath())).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json; charset=utf-8").withBody(body));
     }
 
     @Override
