@@ -8,10 +8,13 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.jboss.logmanager.ExtLogRecord;
+
 /**
- * Everything logged in this JVM while attached, down to DEBUG, with the full text of any
- * exception (messages, causes, stack traces), so that tests can look for what must never appear.
- * Records of the test's own HTTP client are left out: they are not the service's.
+ * Everything logged in this JVM while attached, down to DEBUG, with the trace id the line was
+ * logged under and the full text of any exception (messages, causes, stack traces), so that tests
+ * can look for what must never appear. Records of the test's own HTTP client are left out: they
+ * are not the service's.
  */
 public final class CapturedLog extends Handler implements AutoCloseable {
 
@@ -39,6 +42,10 @@ public final class CapturedLog extends Handler implements AutoCloseable {
             return;
         }
         StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " ");
+        // Read while the record is published, on the thread (and Vert.x context) that logged it.
+        if (record instanceof ExtLogRecord withContext && withContext.getMdc("traceId") != null) {
+            line.append("traceId=").append(withContext.getMdc("traceId")).append(' ');
+        }
         String message = record.getMessage();
         Object[] parameters = record.getParameters();
         line.append(message);
