@@ -1,6 +1,7 @@
 package io.omnivibe.lookup;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,12 +50,17 @@ public class LookupService {
                 .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new);
     }
 
-    /** One upstream call, shared by the lookups that join it: the tag is computed and the copy kept once. */
+    /**
+     * One upstream call, shared by the lookups that join it: the tag is computed and the copy kept
+     * once. A conversation that comes back unchanged keeps its tag: comparing the bytes with the
+     * last good copy costs far less than checking and hashing them again.
+     */
     private Uni<LookupResult> call(ConversationKey key, LookupProgress progress) {
-        return guard.fetch(key, progress)
-                .map(document -> staleStore.tagIfUnchanged(key, document.json())
-                        .map(tag -> LookupResult.fresh(document.json(), tag))
-                        .orElseGet(() -> LookupResult.fresh(document.json())))
+        Optional<StaleCopy> lastGood = staleStore.recall(key);
+        return guard.fetch(key, lastGood.map(StaleCopy::json).orElse(null), progress)
+                .map(document -> document.unchanged()
+                        ? LookupResult.fresh(document.json(), lastGood.orElseThrow().etag())
+                        : LookupResult.fresh(document.json()))
                 .invoke(fresh -> staleStore.remember(key, fresh));
     }
 

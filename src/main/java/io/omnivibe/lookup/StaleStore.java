@@ -1,7 +1,6 @@
 package io.omnivibe.lookup;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,16 +79,6 @@ class StaleStore {
             return;
         }
         copies.put(key, new Entry(json, fresh.etag(), ticker.read()));
-    }
-
-    /**
-     * The tag of the copy kept for {@code key} when {@code json} is that copy's bytes: a conversation
-     * polled while it does not change comes back byte for byte, and comparing costs far less than
-     * hashing again.
-     */
-    Optional<String> tagIfUnchanged(ConversationKey key, byte[] json) {
-        Entry entry = copies.getIfPresent(key);
-        return entry != null && Arrays.equals(entry.json(), json) ? Optional.of(entry.etag()) : Optional.empty();
     }
 
     Optional<StaleCopy> recall(ConversationKey key) {

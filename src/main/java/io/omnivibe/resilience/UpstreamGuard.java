@@ -110,20 +110,21 @@ public class UpstreamGuard {
         this.attempts = attempts.withTimeout().duration(policy.attemptTimeoutMs(), ChronoUnit.MILLIS).done().build();
     }
 
-    public Uni<ConversationDocument> fetch(ConversationKey key, LookupProgress progress) {
-        return lookupsInFlight.get(() -> circuit.get(() -> attempts.get(() -> attempt(key, progress))));
+    /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
+    public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
+        return lookupsInFlight.get(() -> circuit.get(() -> attempts.get(() -> attempt(key, lastGood, progress))));
     }
 
     /**
      * One upstream attempt. It ends no later than the lookup's budget, so that the circuit breaker
      * records every lookup's outcome, even one cut short by the budget.
      */
-    private Uni<ConversationDocument> attempt(ConversationKey key, LookupProgress progress) {
+    private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         if (progress.expired()) {
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
         LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
-        return upstream.fetch(key)
+        return upstream.fetch(key, lastGood)
                 .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))
                 .onCancellation().invoke(attempt::timedOut)
                 .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new)

@@ -1,6 +1,7 @@
 package io.omnivibe.upstream;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Checks, in one streaming pass, that a 200 body is one complete JSON object with nothing after
  * it. The values inside are not read: callers get the upstream's document as it is, so a field of
- * an unexpected type, size or shape (the upstream's schema drifting) never fails a lookup.
+ * an unexpected type, size or shape (the upstream's schema drifting) never fails a lookup. The
+ * last good body of a conversation is not checked twice.
  */
 @ApplicationScoped
 public class ConversationReader {
@@ -25,9 +27,17 @@ public class ConversationReader {
         this.json = mapper.getFactory();
     }
 
-    public ConversationDocument read(byte[] body) {
+    /**
+     * {@code lastGood} is the body this reader last accepted for the same conversation, or null. A
+     * conversation polled while it does not change comes back byte for byte: it is not checked
+     * again, and the document holds the last good array, so that only one copy stays in memory.
+     */
+    public ConversationDocument read(byte[] body, byte[] lastGood) {
         if (body == null || body.length == 0) {
             throw new UpstreamTransportException("upstream sent an empty body");
+        }
+        if (Arrays.equals(body, lastGood)) {
+            return new ConversationDocument(lastGood, true);
         }
         try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -44,6 +54,6 @@ public class ConversationReader {
         } catch (IOException unreadable) {
             throw new MalformedUpstreamResponseException("upstream body is not valid JSON");
         }
-        return new ConversationDocument(body);
+        return new ConversationDocument(body, false);
     }
 }

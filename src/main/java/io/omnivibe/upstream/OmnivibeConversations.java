@@ -24,7 +24,8 @@ public class OmnivibeConversations {
         this.reader = reader;
     }
 
-    public Uni<ConversationDocument> fetch(ConversationKey key) {
+    /** {@code lastGood}: the last good body of this conversation, or null (see {@link ConversationReader#read}). */
+    public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood) {
         return client.getConversation(key.inboxIdentifier(), key.contactIdentifier(), key.conversationId())
                 .onFailure(failure -> !(failure instanceof UpstreamException))
                 .transform(OmnivibeConversations::transportFailure)
@@ -32,7 +33,7 @@ public class OmnivibeConversations {
                     if (response.getStatus() != 200) {
                         throw new UnexpectedUpstreamStatusException(response.getStatus());
                     }
-                    return reader.read(response.getEntity());
+                    return reader.read(response.getEntity(), lastGood);
                 });
     }
 

@@ -37,16 +37,6 @@ class StaleStoreTest {
     }
 
     @Test
-    void givesTheKeptTagOnlyForTheSameBytes() {
-        LookupResult kept = LookupResult.fresh(body("{\"id\":1}"));
-        store.remember(key(1), kept);
-
-        assertThat(store.tagIfUnchanged(key(1), body("{\"id\":1}"))).hasValue(kept.etag());
-        assertThat(store.tagIfUnchanged(key(1), body("{\"id\":2}"))).isEmpty();
-        assertThat(store.tagIfUnchanged(key(2), body("{\"id\":1}"))).isEmpty();
-    }
-
-    @Test
     void keepsOnlyTheNewestCopyOfAConversation() {
         store.remember(key(1), LookupResult.fresh(body("old")));
         store.remember(key(1), LookupResult.fresh(body("new")));
