@@ -17,9 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.omnivibe.testing.Bodies;
-import io.omnivibe.testing.CircuitNeverOpens;
 import io.omnivibe.testing.InjectOmnivibeStub;
 import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.OmnivibeStub;
+import io.omnivibe.testing.PatientAttempts;
 import io.omnivibe.testing.TestConversation;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,22 +41,8 @@ import io.restassured.RestAssured;
 /** Identical lookups in flight share one upstream call; different contacts never do. */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
-@TestProfile(CoalescingTest.PatientAttempts.class)
+@TestProfile(PatientAttempts.class)
 class CoalescingTest {
-
-    /**
-     * Fifty connections opened at once to a cold stub on a busy machine can take longer than the
-     * default attempt timeout; this test is about sharing, so attempts here wait long.
-     */
-    public static class PatientAttempts extends CircuitNeverOpens {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("lookup.attempt-timeout-ms", "8000");
-            overrides.put("lookup.budget-ms", "10000");
-            return overrides;
-        }
-    }
 
     private static final int LOOKUPS = 50;
     /** Long enough for every lookup to arrive while the first call is on its way, within one attempt. */

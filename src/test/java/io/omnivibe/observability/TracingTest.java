@@ -17,9 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,9 +29,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.CapturedLog;
-import io.omnivibe.testing.CircuitNeverOpens;
 import io.omnivibe.testing.InjectOmnivibeStub;
 import io.omnivibe.testing.OmnivibeStub;
+import io.omnivibe.testing.PatientAttempts;
 import io.omnivibe.testing.TestConversation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -54,17 +52,10 @@ import io.restassured.RestAssured;
 class TracingTest {
 
     /**
-     * An instance of its own, so that no other test's lookup ends a span while this one reads them.
-     * Attempts wait long: a slow first answer of a cold stub must not turn into a retry here.
+     * An instance of its own, so that no other test's lookup ends a span while this one reads them;
+     * patient, so that a slow first answer of a cold stub does not turn into a retry here.
      */
-    public static class OwnInstance extends CircuitNeverOpens {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("lookup.attempt-timeout-ms", "8000");
-            overrides.put("lookup.budget-ms", "10000");
-            return overrides;
-        }
+    public static class OwnInstance extends PatientAttempts {
     }
 
     private static final String ATTEMPT_SPAN = "omnivibe upstream attempt";
