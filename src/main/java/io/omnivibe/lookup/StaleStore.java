@@ -14,13 +14,22 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Last good copies of conversations, served when the upstream fails. Bounded in bytes, in
  * entries and in age ({@code lookup.stale.*}), so that memory stays flat whatever the callers
  * look up and nothing very old is served.
+ * <p>
+ * Caffeine builds a cache from generated classes named for its features (here: strong keys and
+ * values, a maximum weight, expiry after write) and loads them by reflection. A native executable
+ * holds only those registered; {@code StaleStoreShapeTest} fails when a change to the builder
+ * selects a class not named here.
  */
 @ApplicationScoped
+@RegisterForReflection(classNames = {
+        "com.github.benmanes.caffeine.cache.SSMWW",
+        "com.github.benmanes.caffeine.cache.PSWMW" })
 class StaleStore {
 
     /** A document larger than this share of the byte bound is served but not kept: it would push out many others. */
