@@ -2,7 +2,6 @@ package io.omnivibe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -13,7 +12,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +46,6 @@ class GracefulShutdownIT {
 
     @BeforeEach
     void slowUpstream() {
-        assumeTrue(Files.isDirectory(PackagedService.APP), "checks the JVM package; a native build has none");
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
                 .containerThreads(100).asynchronousResponseEnabled(true).asynchronousResponseThreads(100));
         upstream.start();

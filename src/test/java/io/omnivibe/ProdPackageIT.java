@@ -2,7 +2,7 @@ package io.omnivibe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.omnivibe.testing.PackagedService;
@@ -29,13 +28,9 @@ class ProdPackageIT {
     private static final String INBOX = "Zk3PzR2mKw9TnB4vLc8YdH7q";
     private static final String CONTACT = "ana.costa+prod@example.com";
 
-    @BeforeEach
-    void jvmPackage() {
-        assumeTrue(Files.isDirectory(APP), "checks the JVM package; a native build has none");
-    }
-
     @Test
     void shipsNoSimulatedUpstream() throws IOException {
+        assumeFalse(PackagedService.isNative(), "checks the JVM package's libraries; a native build has none");
         assertThat(Files.readString(APP.resolve("quarkus-app-dependencies.txt")))
                 .isNotBlank()
                 .doesNotContainIgnoringCase("wiremock");
@@ -68,8 +63,7 @@ class ProdPackageIT {
 
     @Test
     void refusesToStartWithoutAnUpstreamUrlSayingWhatToSet() throws Exception {
-        ProcessBuilder launch = new ProcessBuilder(java(), "-Dquarkus.http.port=0", "-jar", APP.resolve("quarkus-run.jar").toString())
-                .redirectErrorStream(true);
+        ProcessBuilder launch = new ProcessBuilder(PackagedService.command(List.of("-Dquarkus.http.port=0"))).redirectErrorStream(true);
         launch.environment().remove("OMNIVIBE_BASE_URL");
         Process process = launch.start();
 
@@ -80,9 +74,5 @@ class ProdPackageIT {
                 .containsExactly("OMNIVIBE_BASE_URL is not set: set OMNIVIBE_BASE_URL to the http(s) base URL of your"
                         + " Omnivibe or Chatwoot, e.g. OMNIVIBE_BASE_URL=https://app.example.com");
         assertThat(output).doesNotContain("Listening on");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

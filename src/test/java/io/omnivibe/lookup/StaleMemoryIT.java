@@ -1,7 +1,6 @@
 package io.omnivibe.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -10,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +46,6 @@ class StaleMemoryIT {
 
     @BeforeEach
     void longConversations() {
-        assumeTrue(Files.isDirectory(PackagedService.APP), "checks the JVM package; a native build has none");
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         upstream.start();
         upstream.stubFor(get(urlPathMatching("/public/api/v1/inboxes/.*")).willReturn(aResponse().withStatus(200)

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,6 @@ class TracingExportIT {
 
     @BeforeEach
     void upstreamAndCollector() throws IOException {
-        assumeTrue(Files.isDirectory(PackagedService.APP), "checks the JVM package; a native build has none");
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         upstream.start();
         upstream.stubFor(get(urlPathMatching("/public/api/v1/inboxes/.*")).willReturn(aResponse().withStatus(200)

@@ -3,6 +3,7 @@ package io.omnivibe.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,15 +16,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged JVM service ({@code target/quarkus-app}) in a process of its own, started as a user
- * starts it, with the JVM options and environment a test gives, and its console in a file.
+ * The packaged service in a process of its own, started as a user starts it: the JVM package
+ * ({@code target/quarkus-app}) or, after a native build, the native executable, whichever the
+ * build last produced. Runtime options a test gives ({@code -Xmx}, {@code -XX:}, {@code -D}) are
+ * understood by both; the console goes to a file.
  */
 public final class PackagedService implements AutoCloseable {
 
     public static final Path APP = Path.of("target", "quarkus-app");
+    private static final Path ARTIFACT = Path.of("target", "quarkus-artifact.properties");
 
     private final Process process;
     private final int port;
@@ -42,11 +47,9 @@ public final class PackagedService implements AutoCloseable {
     public static PackagedService start(List<String> jvmOptions, Map<String, String> environment) throws IOException {
         int port = freePort();
         int managementPort = freePort();
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort, "-jar",
-                APP.resolve("quarkus-run.jar").toString()));
-        ProcessBuilder launch = new ProcessBuilder(command).redirectErrorStream(true);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
+        ProcessBuilder launch = new ProcessBuilder(command(options)).redirectErrorStream(true);
         launch.environment().putAll(environment);
         Path console = Files.createTempFile("omnivibe-lookup", ".log");
         launch.redirectOutput(console.toFile());
@@ -78,6 +81,11 @@ public final class PackagedService implements AutoCloseable {
         return Files.readString(console);
     }
 
+    /** The exit code of the process, once it has exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -101,8 +109,31 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The command line that runs the packaged service with these runtime options. */
+    public static List<String> command(List<String> options) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (isNative()) {
+            command.add(Path.of("target").resolve(artifact().getProperty("path")).toAbsolutePath().toString());
+            command.addAll(options);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options);
+            command.addAll(List.of("-jar", APP.resolve("quarkus-run.jar").toString()));
+        }
+        return command;
+    }
+
+    /** Whether the build under test produced the native executable rather than the JVM package. */
+    public static boolean isNative() throws IOException {
+        return "native".equals(artifact().getProperty("type"));
+    }
+
+    private static Properties artifact() throws IOException {
+        Properties artifact = new Properties();
+        try (Reader reader = Files.newBufferedReader(ARTIFACT)) {
+            artifact.load(reader);
+        }
+        return artifact;
     }
 
     public static int freePort() throws IOException {
