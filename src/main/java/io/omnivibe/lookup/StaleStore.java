@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -27,6 +28,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * selects a class not named here.
  */
 @ApplicationScoped
+// Built while the service starts: a cache that cannot be built stops start-up, not a lookup.
+@Startup
 @RegisterForReflection(classNames = {
         "com.github.benmanes.caffeine.cache.SSMWW",
         "com.github.benmanes.caffeine.cache.PSWMW" })

@@ -15,6 +15,7 @@ import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.OmnivibeConversations;
 import io.omnivibe.upstream.TransientUpstreamException;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.faulttolerance.api.RateLimitType;
@@ -39,6 +40,9 @@ import io.smallrye.mutiny.Uni;
  * Every number comes from {@link LookupPolicy}.
  */
 @ApplicationScoped
+// Built while the service starts, after the settings check: a guard that cannot be built stops
+// start-up, not a lookup.
+@Startup
 public class UpstreamGuard {
 
     /** The generic type of the guarded calls, kept for native images, where it is read by reflection. */
@@ -94,9 +98,6 @@ public class UpstreamGuard {
                 .withCustomBackoff().strategy(RetryBackoff::new).done()
                 .done();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
-        if (callsPerMinute < 0) {
-            throw new IllegalArgumentException("lookup.upstream.max-calls-per-minute must be 0 (no cap) or more");
-        }
         if (callsPerMinute > 0) {
             // Rolling: at most the cap over any 60 s, so also within each of the upstream's own
             // fixed one-minute windows. It keeps the time of each call: 8 bytes per permit.

@@ -1,0 +1,102 @@
+package io.omnivibe.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The allowed range of every lookup policy; the README's configuration table gives the same. A
+ * value outside its range would start a service that fails every lookup, retries forever or runs
+ * out of memory; one that does not parse would stop start-up with a message naming neither its
+ * environment variable nor what to write instead. Each is described on a line of its own.
+ */
+final class PolicyRanges {
+
+    /** A setting's range: whole numbers from min to max, or a ratio above 0 and at most 1. */
+    private record Range(String property, long min, LongSupplier max, String unit, boolean ratio) {
+
+        static Range whole(String property, long min, long max, String unit) {
+            return new Range(property, min, () -> max, unit, false);
+        }
+
+        /** A bound read when a value is checked: the maximum heap is the running process's, not the builder's. */
+        static Range whole(String property, long min, LongSupplier max, String unit) {
+            return new Range(property, min, max, unit, false);
+        }
+
+        static Range ratio(String property) {
+            return new Range(property, 0, () -> 1, "", true);
+        }
+
+        String allowed() {
+            return ratio ? "a number more than 0 and at most 1" : "a whole number from " + min + " to " + max.getAsLong() + " " + unit;
+        }
+    }
+
+    /** The in-process cap keeps the time of each allowed call: 8 bytes each, 800 kB at this bound. */
+    static final int MAX_CALLS_PER_MINUTE = 100_000;
+
+    private static final Map<String, Range> RANGES = List.of(
+            Range.whole("lookup.budget-ms", 1, 300_000, "milliseconds"),
+            Range.whole("lookup.attempt-timeout-ms", 1, 300_000, "milliseconds"),
+            Range.whole("lookup.upstream.max-calls-per-minute", 0, MAX_CALLS_PER_MINUTE, "calls (0: no cap)"),
+            Range.whole("lookup.retry.max-retries", 0, 10, "retries"),
+            Range.whole("lookup.retry.initial-delay-ms", 0, 60_000, "milliseconds"),
+            Range.whole("lookup.circuit-breaker.window", 1, 10_000, "lookups"),
+            Range.ratio("lookup.circuit-breaker.failure-ratio"),
+            Range.whole("lookup.circuit-breaker.delay-ms", 0, 3_600_000, "milliseconds"),
+            Range.whole("lookup.circuit-breaker.trial-lookups", 1, 1_000, "lookups"),
+            Range.whole("lookup.bulkhead.max-in-flight", 1, 10_000, "lookups"),
+            Range.whole("lookup.stale.max-entries", 1, 10_000_000, "copies"),
+            Range.whole("lookup.stale.max-bytes", 1, () -> Runtime.getRuntime().maxMemory() / 2,
+                    "bytes (half the maximum heap, -Xmx)"),
+            Range.whole("lookup.stale.max-age-ms", 1, 604_800_000, "milliseconds"))
+            .stream().collect(Collectors.toUnmodifiableMap(Range::property, Function.identity()));
+
+    private PolicyRanges() {
+    }
+
+    /** What is wrong with {@code value} for {@code property}, on one line; empty when it is in range or not a policy. */
+    static Optional<String> violation(String property, String value) {
+        Range range = RANGES.get(property);
+        if (range == null || value == null || inRange(range, value.trim())) {
+            return Optional.empty();
+        }
+        return Optional.of(property + " (" + environmentVariable(property) + ") is \"" + value + "\"; allowed: " + range.allowed());
+    }
+
+    private static boolean inRange(Range range, String value) {
+        try {
+            if (range.ratio()) {
+                double ratio = Double.parseDouble(value);
+                return ratio > 0 && ratio <= 1;
+            }
+            long whole = Long.parseLong(value);
+            return whole >= range.min() && whole <= range.max().getAsLong();
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
+    }
+
+    /**
+     * Settings that are each in range but together cut lookups short; start-up goes on and says so.
+     */
+    static Optional<String> shutdownWarning(LookupPolicy policy, Duration shutdownTimeout) {
+        if (shutdownTimeout.toMillis() > policy.budgetMs()) {
+            return Optional.empty();
+        }
+        return Optional.of("quarkus.shutdown.timeout (QUARKUS_SHUTDOWN_TIMEOUT) is " + shutdownTimeout.toMillis()
+                + " ms, not above lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
+                + " ms: lookups in flight at shutdown may be cut short");
+    }
+
+    /** {@code lookup.budget-ms} → {@code LOOKUP_BUDGET_MS}, as MicroProfile Config maps environment variables. */
+    static String environmentVariable(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+}

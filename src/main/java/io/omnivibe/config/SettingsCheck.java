@@ -1,0 +1,27 @@
+package io.omnivibe.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Says at start-up when settings that are each in range ({@link PolicyRangeCheck}) together cut
+ * lookups short.
+ */
+@ApplicationScoped
+class SettingsCheck {
+
+    private static final Logger LOG = Logger.getLogger(SettingsCheck.class);
+
+    void onStart(@Observes StartupEvent event, LookupPolicy policy,
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+        shutdownTimeout.flatMap(timeout -> PolicyRanges.shutdownWarning(policy, timeout)).ifPresent(LOG::warn);
+    }
+}

@@ -1,0 +1,102 @@
+package io.omnivibe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+
+/** The policies as application.properties sets them, with settings changed the way a deployment would. */
+class PolicyRangesTest {
+
+    private static LookupPolicy policyWith(Map<String, String> deployment) throws IOException {
+        URL defaults = PolicyRangesTest.class.getResource("/application.properties");
+        return new SmallRyeConfigBuilder()
+                .withMapping(LookupPolicy.class)
+                .withInterceptors(new PolicyRangeCheck())
+                .withSources(new PropertiesConfigSource(defaults, 250))
+                .withSources(new MapBackedConfigSource("deployment", deployment, 400) {
+                })
+                .build()
+                .getConfigMapping(LookupPolicy.class);
+    }
+
+    @Test
+    void theDefaultsAreInRange() throws IOException {
+        assertThat(policyWith(Map.of()).budgetMs()).isEqualTo(5000);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "lookup.budget-ms, 1", "lookup.budget-ms, 300000", "lookup.budget-ms, ' 8000 '",
+            "lookup.upstream.max-calls-per-minute, 0", "lookup.upstream.max-calls-per-minute, 100000",
+            "lookup.retry.max-retries, 0", "lookup.retry.initial-delay-ms, 0",
+            "lookup.circuit-breaker.failure-ratio, 1", "lookup.circuit-breaker.failure-ratio, 0.01",
+            "lookup.circuit-breaker.delay-ms, 0", "lookup.circuit-breaker.trial-lookups, 1000",
+            "lookup.bulkhead.max-in-flight, 1", "lookup.stale.max-entries, 1", "lookup.stale.max-bytes, 1" })
+    void acceptsTheEndsOfEachRange(String property, String value) {
+        assertThat(PolicyRanges.violation(property, value)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "lookup.budget-ms | 0 | LOOKUP_BUDGET_MS | a whole number from 1 to 300000 milliseconds",
+            "lookup.budget-ms | five seconds | LOOKUP_BUDGET_MS | a whole number from 1 to 300000 milliseconds",
+            "lookup.budget-ms | 5s | LOOKUP_BUDGET_MS | a whole number from 1 to 300000 milliseconds",
+            "lookup.attempt-timeout-ms | -5 | LOOKUP_ATTEMPT_TIMEOUT_MS | a whole number from 1 to 300000 milliseconds",
+            "lookup.circuit-breaker.failure-ratio | 1.5 | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
+            "lookup.circuit-breaker.failure-ratio | 0 | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
+            "lookup.circuit-breaker.failure-ratio | NaN | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
+            "lookup.circuit-breaker.failure-ratio | half | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
+            "lookup.circuit-breaker.window | 0 | LOOKUP_CIRCUIT_BREAKER_WINDOW | a whole number from 1 to 10000 lookups",
+            "lookup.circuit-breaker.trial-lookups | 0 | LOOKUP_CIRCUIT_BREAKER_TRIAL_LOOKUPS | a whole number from 1 to 1000 lookups",
+            "lookup.bulkhead.max-in-flight | 0 | LOOKUP_BULKHEAD_MAX_IN_FLIGHT | a whole number from 1 to 10000 lookups",
+            "lookup.bulkhead.max-in-flight | 1e3 | LOOKUP_BULKHEAD_MAX_IN_FLIGHT | a whole number from 1 to 10000 lookups",
+            "lookup.upstream.max-calls-per-minute | -1 | LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE | a whole number from 0 to 100000 calls",
+            "lookup.upstream.max-calls-per-minute | 1000000000 | LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE | a whole number from 0 to 100000",
+            "lookup.retry.max-retries | -1 | LOOKUP_RETRY_MAX_RETRIES | a whole number from 0 to 10 retries",
+            "lookup.retry.initial-delay-ms | -1 | LOOKUP_RETRY_INITIAL_DELAY_MS | a whole number from 0 to 60000 milliseconds",
+            "lookup.circuit-breaker.delay-ms | -1 | LOOKUP_CIRCUIT_BREAKER_DELAY_MS | a whole number from 0 to 3600000 milliseconds",
+            "lookup.stale.max-bytes | -1 | LOOKUP_STALE_MAX_BYTES | a whole number from 1 to ",
+            "lookup.stale.max-bytes | 9223372036854775807 | LOOKUP_STALE_MAX_BYTES | a whole number from 1 to ",
+            "lookup.stale.max-entries | -1 | LOOKUP_STALE_MAX_ENTRIES | a whole number from 1 to 10000000 copies",
+            "lookup.stale.max-age-ms | 0 | LOOKUP_STALE_MAX_AGE_MS | a whole number from 1 to 604800000 milliseconds" })
+    void namesTheSettingItsVariableTheValueAndTheRange(String property, String value, String variable, String range) {
+        assertThat(PolicyRanges.violation(property, value)).hasValueSatisfying(line -> assertThat(line)
+                .startsWith(property + " (" + variable + ") is \"" + value + "\"; allowed: " + range)
+                .doesNotContain("\n"));
+    }
+
+    @Test
+    void leavesOtherSettingsAlone() {
+        assertThat(PolicyRanges.violation("quarkus.http.port", "-1")).isEmpty();
+        assertThat(PolicyRanges.violation("lookup.stale.max-bytes", null)).as("unset: a quarter of the heap").isEmpty();
+    }
+
+    @Test
+    void stopsConfigurationWithEverySettingOutOfRange() {
+        assertThatThrownBy(() -> policyWith(Map.of("lookup.budget-ms", "0", "lookup.bulkhead.max-in-flight", "lots")))
+                .hasMessageContaining("lookup.budget-ms (LOOKUP_BUDGET_MS) is \"0\"; allowed: a whole number from 1 to 300000 milliseconds")
+                .hasMessageContaining("lookup.bulkhead.max-in-flight (LOOKUP_BULKHEAD_MAX_IN_FLIGHT) is \"lots\"");
+    }
+
+    @Test
+    void warnsWhenShutdownWouldCutLookupsShort() throws IOException {
+        LookupPolicy policy = policyWith(Map.of("lookup.budget-ms", "8000"));
+
+        assertThat(PolicyRanges.shutdownWarning(policy, Duration.ofSeconds(6))).hasValue(
+                "quarkus.shutdown.timeout (QUARKUS_SHUTDOWN_TIMEOUT) is 6000 ms, not above lookup.budget-ms (LOOKUP_BUDGET_MS)"
+                        + " 8000 ms: lookups in flight at shutdown may be cut short");
+        assertThat(PolicyRanges.shutdownWarning(policy, Duration.ofSeconds(9))).isEmpty();
+    }
+}

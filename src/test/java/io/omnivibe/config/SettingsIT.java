@@ -1,0 +1,75 @@
+package io.omnivibe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.omnivibe.testing.PackagedService;
+
+/**
+ * The packaged service (JVM or native), started with one setting out of its range, exits non-zero
+ * before it listens, with a line naming the setting, its environment variable, the value and the
+ * allowed range: a typo in a deployment is a failed rollout, not a silent outage.
+ */
+class SettingsIT {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "LOOKUP_BUDGET_MS | 0 | lookup.budget-ms | a whole number from 1 to 300000 milliseconds",
+            "LOOKUP_ATTEMPT_TIMEOUT_MS | -5 | lookup.attempt-timeout-ms | a whole number from 1 to 300000 milliseconds",
+            "LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | 1.5 | lookup.circuit-breaker.failure-ratio | a number more than 0 and at most 1",
+            "LOOKUP_CIRCUIT_BREAKER_WINDOW | 0 | lookup.circuit-breaker.window | a whole number from 1 to 10000 lookups",
+            "LOOKUP_CIRCUIT_BREAKER_TRIAL_LOOKUPS | 0 | lookup.circuit-breaker.trial-lookups | a whole number from 1 to 1000 lookups",
+            "LOOKUP_BULKHEAD_MAX_IN_FLIGHT | 0 | lookup.bulkhead.max-in-flight | a whole number from 1 to 10000 lookups",
+            "LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE | -1 | lookup.upstream.max-calls-per-minute | a whole number from 0 to 100000 calls",
+            "LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE | 1000000000 | lookup.upstream.max-calls-per-minute | a whole number from 0 to 100000 calls",
+            "LOOKUP_STALE_MAX_BYTES | -1 | lookup.stale.max-bytes | a whole number from 1 to ",
+            "LOOKUP_RETRY_MAX_RETRIES | -1 | lookup.retry.max-retries | a whole number from 0 to 10 retries",
+            "LOOKUP_STALE_MAX_ENTRIES | -1 | lookup.stale.max-entries | a whole number from 1 to 10000000 copies",
+            "LOOKUP_STALE_MAX_AGE_MS | 0 | lookup.stale.max-age-ms | a whole number from 1 to 604800000 milliseconds",
+            "LOOKUP_RETRY_INITIAL_DELAY_MS | -1 | lookup.retry.initial-delay-ms | a whole number from 0 to 60000 milliseconds",
+            "LOOKUP_CIRCUIT_BREAKER_DELAY_MS | -1 | lookup.circuit-breaker.delay-ms | a whole number from 0 to 3600000 milliseconds" })
+    void refusesToStartWithASettingOutOfRange(String variable, String value, String property, String range) throws Exception {
+        String output = startWith(variable, value);
+
+        assertThat(output.lines().filter(line -> line.contains(property + " (" + variable + ") is ")))
+                .singleElement().satisfies(line -> assertThat(line).contains(" is \"" + value + "\"; allowed: " + range));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "LOOKUP_BUDGET_MS | five seconds | lookup.budget-ms",
+            "LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | half | lookup.circuit-breaker.failure-ratio",
+            "LOOKUP_BULKHEAD_MAX_IN_FLIGHT | 1e3 | lookup.bulkhead.max-in-flight" })
+    void refusesToStartWithASettingThatDoesNotParse(String variable, String value, String property) throws Exception {
+        String output = startWith(variable, value);
+
+        assertThat(output.lines().filter(line -> line.contains(property + " (" + variable + ") is \"" + value + "\"; allowed: ")))
+                .hasSize(1);
+    }
+
+    /** Starts the service with one setting and returns its output, once it has exited non-zero without listening. */
+    private static String startWith(String variable, String value) throws Exception {
+        Path console = Files.createTempFile("omnivibe-lookup-settings", ".log");
+        ProcessBuilder launch = new ProcessBuilder(PackagedService.command(List.of("-Dquarkus.http.port=0", "-Dquarkus.management.port=0")))
+                .redirectErrorStream(true).redirectOutput(console.toFile());
+        launch.environment().put("OMNIVIBE_BASE_URL", "http://127.0.0.1:9");
+        launch.environment().put(variable, value);
+        Process process = launch.start();
+        try {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits on its own").isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(console);
+        assertThat(process.exitValue()).as(output).isNotZero();
+        assertThat(output).doesNotContain("Listening on");
+        return output;
+    }
+}
