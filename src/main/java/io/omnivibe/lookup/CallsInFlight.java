@@ -1,5 +1,6 @@
 package io.omnivibe.lookup;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.upstream.ConversationKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -34,14 +36,17 @@ class CallsInFlight {
 
     /**
      * The call in flight for {@code key}, or {@code call} started as the one the next identical
-     * lookups join. {@code onJoin} runs when this lookup joins another's call.
+     * lookups join. {@code onJoin} runs when this lookup joins another's call. A started call ends
+     * within {@code limit} whatever happens inside it (an {@link Error}, a callback that never
+     * comes), and leaves the table when it ends, so that the next lookup makes a new call.
      */
-    Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Runnable onJoin) {
+    Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Duration limit, Runnable onJoin) {
         Uni<LookupResult> inFlight = calls.get(key);
         if (inFlight == null) {
             // Memoized: each caller's cancellation (its budget, its going away) only detaches that
-            // caller; the call itself ends by its own policies.
-            Uni<LookupResult> started = call.get()
+            // caller; the call itself ends by its own policies, or by the limit.
+            Uni<LookupResult> started = Uni.createFrom().<LookupResult> deferred(call::get)
+                    .ifNoItem().after(limit).failWith(LookupTimeoutException::new)
                     .onTermination().invoke(() -> calls.remove(key))
                     .memoize().indefinitely();
             inFlight = calls.putIfAbsent(key, started);

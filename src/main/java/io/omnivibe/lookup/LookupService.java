@@ -46,7 +46,7 @@ public class LookupService {
 
     @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
     public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
-        return callsInFlight.join(key, () -> call(key, progress), progress::joinedCallInFlight)
+        return callsInFlight.join(key, () -> call(key, progress), progress.remaining(), progress::joinedCallInFlight)
                 .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new);
     }
 

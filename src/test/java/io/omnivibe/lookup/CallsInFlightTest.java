@@ -1,0 +1,84 @@
+package io.omnivibe.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.omnivibe.resilience.LookupTimeoutException;
+import io.omnivibe.upstream.ConversationKey;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A shared call always ends within its limit and leaves the table, whatever happens inside it, so
+ * that a conversation can never be stuck behind a call that never ends.
+ */
+class CallsInFlightTest {
+
+    private static final ConversationKey KEY = new ConversationKey("inbox", "contact", 7);
+    private static final Duration LIMIT = Duration.ofMillis(300);
+    private static final Duration GENEROUS = Duration.ofSeconds(10);
+    private static final LookupResult ANSWER = LookupResult.fresh(new byte[] { '{', '}' });
+
+    private final CallsInFlight calls = new CallsInFlight(new SimpleMeterRegistry());
+    private final AtomicInteger callsMade = new AtomicInteger();
+
+    private Uni<LookupResult> lookUp(Supplier<Uni<LookupResult>> call) {
+        return calls.join(KEY, () -> {
+            callsMade.incrementAndGet();
+            return call.get();
+        }, LIMIT, () -> {
+        });
+    }
+
+    private void nextLookupMakesANewCallAndIsAnswered() {
+        int before = callsMade.get();
+        assertThat(lookUp(() -> Uni.createFrom().item(ANSWER)).await().atMost(GENEROUS)).isSameAs(ANSWER);
+        assertThat(callsMade.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aCallThatNeverAnswersEndsAtItsLimit() {
+        Uni<LookupResult> first = lookUp(() -> Uni.createFrom().nothing());
+        Uni<LookupResult> joiner = lookUp(() -> Uni.createFrom().item(ANSWER));
+
+        assertThatThrownBy(() -> first.await().atMost(GENEROUS)).isInstanceOf(LookupTimeoutException.class);
+        assertThatThrownBy(() -> joiner.await().atMost(GENEROUS)).isInstanceOf(LookupTimeoutException.class);
+        assertThat(callsMade).hasValue(1);
+        nextLookupMakesANewCallAndIsAnswered();
+    }
+
+    @Test
+    void aCallWhoseStartThrowsAnErrorEnds() {
+        assertThatThrownBy(() -> lookUp(() -> {
+            throw new LinkageError("broken class");
+        }).await().atMost(GENEROUS)).hasRootCauseInstanceOf(LinkageError.class);
+
+        nextLookupMakesANewCallAndIsAnswered();
+    }
+
+    @Test
+    void aCallThatFailsWithAnErrorOnTheWayEnds() {
+        Uni<LookupResult> failing = lookUp(() -> Uni.createFrom().item(ANSWER).map(answer -> {
+            throw new AssertionError("a bug");
+        }));
+
+        assertThatThrownBy(() -> failing.await().atMost(GENEROUS)).hasRootCauseInstanceOf(AssertionError.class);
+        nextLookupMakesANewCallAndIsAnswered();
+    }
+
+    @Test
+    void identicalLookupsInFlightShareOneCall() {
+        Uni<LookupResult> first = lookUp(() -> Uni.createFrom().item(ANSWER).onItem().delayIt().by(Duration.ofMillis(100)));
+        Uni<LookupResult> second = lookUp(() -> Uni.createFrom().item(ANSWER));
+
+        assertThat(first.await().atMost(GENEROUS)).isSameAs(ANSWER);
+        assertThat(second.await().atMost(GENEROUS)).isSameAs(ANSWER);
+        assertThat(callsMade).hasValue(1);
+    }
+}
