@@ -11,8 +11,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The package layout is the architecture (see docs/architecture.md): a lookup flows
- * api → lookup → resilience → upstream, observability and health sit at the side, and no
- * package reaches back up.
+ * api → lookup → resilience → upstream, observability and health sit at the side, process (what
+ * ends a broken process) below them all, and no package reaches back up.
  */
 class ArchitectureTest {
 
@@ -30,6 +30,7 @@ class ArchitectureTest {
                 .layer("health").definedBy("io.omnivibe.health..")
                 .layer("upstream").definedBy("io.omnivibe.upstream..")
                 .layer("config").definedBy("io.omnivibe.config..")
+                .layer("process").definedBy("io.omnivibe.process..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayNotBeAccessedByAnyLayer()
                 .whereLayer("lookup").mayOnlyBeAccessedByLayers("api")
@@ -37,6 +38,7 @@ class ArchitectureTest {
                 .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "resilience")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience")
+                .whereLayer("process").mayOnlyBeAccessedByLayers("api", "lookup", "upstream")
                 .check(SERVICE);
     }
 

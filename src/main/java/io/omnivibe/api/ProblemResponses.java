@@ -15,6 +15,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.omnivibe.observability.LookupOutcome;
+import io.omnivibe.process.FatalErrors;
 import io.omnivibe.resilience.Failures;
 import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.resilience.RetryAfterBeyondBudgetException;
@@ -129,6 +130,7 @@ public class ProblemResponses {
 
     @ServerExceptionMapper
     RestResponse<Problem> unexpected(Throwable e) {
+        FatalErrors.endProcessIfFatal(e);
         LOG.errorf("Unexpected failure %s", Failures.describe(e));
         LOG.debug("Unexpected failure", e);
         return problem(ProblemType.INTERNAL_ERROR, "The lookup failed unexpectedly.");

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.jboss.logging.Logger;
 
 import io.omnivibe.config.LookupPolicy;
+import io.omnivibe.process.FatalErrors;
 import io.omnivibe.resilience.Failures;
 import io.omnivibe.resilience.LookupProgress;
 import io.omnivibe.resilience.LookupTimeoutException;
@@ -65,6 +66,8 @@ public class LookupService {
     }
 
     Uni<LookupResult> staleCopy(ConversationKey key, LookupProgress progress, Throwable failure) {
+        // A broken process must not hide behind its copies.
+        FatalErrors.endProcessIfFatal(failure);
         return staleStore.recall(key)
                 .map(copy -> {
                     LOG.warnf("Lookup of %s failed (%s); serving the copy from %ds ago", key, Failures.describe(failure), copy.age().toSeconds());

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.omnivibe.process.FatalErrors;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,6 +43,8 @@ public class OmnivibeConversations {
      * their kind is kept.
      */
     private static UpstreamException transportFailure(Throwable failure) {
+        // An out-of-memory error while reading the body arrives as the client's failure's cause.
+        FatalErrors.endProcessIfFatal(failure);
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException) {
                 return new UpstreamTransportException("upstream refused the connection");
