@@ -47,7 +47,7 @@ final class PolicyRanges {
             Range.whole("lookup.upstream.max-calls-per-minute", 0, MAX_CALLS_PER_MINUTE, "calls (0: no cap)"),
             Range.whole("lookup.retry.max-retries", 0, 10, "retries"),
             Range.whole("lookup.retry.initial-delay-ms", 0, 60_000, "milliseconds"),
-            Range.whole("lookup.circuit-breaker.window", 1, 10_000, "lookups"),
+            Range.whole("lookup.circuit-breaker.window", 1, 1_000_000, "lookups"),
             Range.ratio("lookup.circuit-breaker.failure-ratio"),
             Range.whole("lookup.circuit-breaker.delay-ms", 0, 3_600_000, "milliseconds"),
             Range.whole("lookup.circuit-breaker.trial-lookups", 1, 1_000, "lookups"),

@@ -58,7 +58,7 @@ class PolicyRangesTest {
             "lookup.circuit-breaker.failure-ratio | 0 | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
             "lookup.circuit-breaker.failure-ratio | NaN | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
             "lookup.circuit-breaker.failure-ratio | half | LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | a number more than 0 and at most 1",
-            "lookup.circuit-breaker.window | 0 | LOOKUP_CIRCUIT_BREAKER_WINDOW | a whole number from 1 to 10000 lookups",
+            "lookup.circuit-breaker.window | 0 | LOOKUP_CIRCUIT_BREAKER_WINDOW | a whole number from 1 to 1000000 lookups",
             "lookup.circuit-breaker.trial-lookups | 0 | LOOKUP_CIRCUIT_BREAKER_TRIAL_LOOKUPS | a whole number from 1 to 1000 lookups",
             "lookup.bulkhead.max-in-flight | 0 | LOOKUP_BULKHEAD_MAX_IN_FLIGHT | a whole number from 1 to 10000 lookups",
             "lookup.bulkhead.max-in-flight | 1e3 | LOOKUP_BULKHEAD_MAX_IN_FLIGHT | a whole number from 1 to 10000 lookups",

@@ -24,7 +24,7 @@ class SettingsIT {
             "LOOKUP_BUDGET_MS | 0 | lookup.budget-ms | a whole number from 1 to 300000 milliseconds",
             "LOOKUP_ATTEMPT_TIMEOUT_MS | -5 | lookup.attempt-timeout-ms | a whole number from 1 to 300000 milliseconds",
             "LOOKUP_CIRCUIT_BREAKER_FAILURE_RATIO | 1.5 | lookup.circuit-breaker.failure-ratio | a number more than 0 and at most 1",
-            "LOOKUP_CIRCUIT_BREAKER_WINDOW | 0 | lookup.circuit-breaker.window | a whole number from 1 to 10000 lookups",
+            "LOOKUP_CIRCUIT_BREAKER_WINDOW | 0 | lookup.circuit-breaker.window | a whole number from 1 to 1000000 lookups",
             "LOOKUP_CIRCUIT_BREAKER_TRIAL_LOOKUPS | 0 | lookup.circuit-breaker.trial-lookups | a whole number from 1 to 1000 lookups",
             "LOOKUP_BULKHEAD_MAX_IN_FLIGHT | 0 | lookup.bulkhead.max-in-flight | a whole number from 1 to 10000 lookups",
             "LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE | -1 | lookup.upstream.max-calls-per-minute | a whole number from 0 to 100000 calls",
