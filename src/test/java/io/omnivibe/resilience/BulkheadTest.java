@@ -74,7 +74,7 @@ class BulkheadTest {
         HttpResponse<String> liveness = client.send(HttpRequest.newBuilder(
                 URI.create(RestAssured.baseURI + ":" + Management.port() + "/q/health/live")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(Duration.ofNanos(System.nanoTime() - probeStarted)).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - probeStarted)).isLessThan(Duration.ofSeconds(3));
         assertThat(liveness.statusCode()).isEqualTo(200);
         assertThat(upstream.now()).isLessThanOrEqualTo(MAX_IN_FLIGHT);
 
@@ -86,7 +86,7 @@ class BulkheadTest {
         // Beyond the bulkhead and its one waiting place, every lookup is refused at once.
         assertThat(refused).hasSizeGreaterThanOrEqualTo(LOOKUPS - MAX_IN_FLIGHT - 1)
                 .allSatisfy(outcome -> assertThat(outcome.retryAfter()).isNotNull());
-        assertThat(refused.stream().filter(outcome -> outcome.took().compareTo(Duration.ofMillis(2_500)) < 0))
+        assertThat(refused.stream().filter(outcome -> outcome.took().compareTo(Duration.ofMillis(3_000)) < 0))
                 .hasSizeGreaterThanOrEqualTo(LOOKUPS - MAX_IN_FLIGHT - 1);
         // Every refusal is the bulkhead's, and none counts against the circuit: overload alone never opens it.
         assertThat(Metrics.value("ft_bulkhead_calls_total", "bulkheadResult=rejected")).isEqualTo(refused.size());
@@ -94,7 +94,7 @@ class BulkheadTest {
         assertThat(Metrics.value("ft_circuitbreaker_opened_total")).isZero();
         assertThat(outcomes).allSatisfy(outcome -> {
             assertThat(outcome.status()).isIn(503, 504);
-            assertThat(outcome.took()).isLessThan(Duration.ofMillis(6_500));
+            assertThat(outcome.took()).isLessThan(Duration.ofMillis(7_500));
         });
     }
 

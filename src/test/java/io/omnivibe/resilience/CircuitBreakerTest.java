@@ -86,7 +86,8 @@ class CircuitBreakerTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:omnivibe-lookup:problem:circuit-open"))
                 .extract().header("Retry-After");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+        // At once, without an attempt (the upstream call count below says none was made).
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(Integer.parseInt(retryAfter)).isBetween(1, 10);
 
         byte[] stale = given().when().get(known.lookupPath()).then()
