@@ -54,7 +54,7 @@ class StaleCopySettingsIT {
             ",,",
             "2000000, 5, 60000",
             ", 1, 3600000",
-            "100000000,, 30000" })
+            "30000000,, 30000" })
     void servesTheLastGoodCopyWhenTheUpstreamFails(String maxBytes, String maxEntries, String maxAgeMs) throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("OMNIVIBE_BASE_URL", upstream.baseUrl()));
         putIfNamed(environment, "LOOKUP_STALE_MAX_BYTES", maxBytes);

@@ -55,6 +55,7 @@ public final class PackagedService implements AutoCloseable {
         launch.redirectOutput(console.toFile());
         PackagedService service = new PackagedService(launch.start(), port, managementPort, console);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .failFast("the service exited; its console: " + console, () -> !service.isAlive())
                 .until(() -> service.management("/q/health/live").statusCode() == 200);
         return service;
     }
