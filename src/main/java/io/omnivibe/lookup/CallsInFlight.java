@@ -25,6 +25,9 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 class CallsInFlight {
 
+    /** How long after the budget a call that never ends is given up, at most. */
+    static final Duration STRAGGLER_GRACE = Duration.ofSeconds(1);
+
     private final ConcurrentMap<ConversationKey, Uni<LookupResult>> calls = new ConcurrentHashMap<>();
     private final Counter joined;
 
@@ -37,16 +40,20 @@ class CallsInFlight {
     /**
      * The call in flight for {@code key}, or {@code call} started as the one the next identical
      * lookups join. {@code onJoin} runs when this lookup joins another's call. A started call ends
-     * within {@code limit} whatever happens inside it (an {@link Error}, a callback that never
-     * comes), and leaves the table when it ends, so that the next lookup makes a new call.
+     * by its own policies within {@code budget}; whatever happens inside it (an {@link Error}, a
+     * callback that never comes) it ends at most {@link #STRAGGLER_GRACE} later, and leaves the
+     * table when it ends, so that the next lookup makes a new call.
      */
-    Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Duration limit, Runnable onJoin) {
+    Uni<LookupResult> join(ConversationKey key, Supplier<Uni<LookupResult>> call, Duration budget, Runnable onJoin) {
         Uni<LookupResult> inFlight = calls.get(key);
         if (inFlight == null) {
             // Memoized: each caller's cancellation (its budget, its going away) only detaches that
-            // caller; the call itself ends by its own policies, or by the limit.
+            // caller; the call itself ends by its own policies, or by the backstop. The backstop
+            // comes after the budget, so that it never cancels a call its policies are ending (a
+            // bulkhead slot given back before its connection is closed would let one call too many
+            // reach the upstream).
             Uni<LookupResult> started = Uni.createFrom().<LookupResult> deferred(call::get)
-                    .ifNoItem().after(limit).failWith(LookupTimeoutException::new)
+                    .ifNoItem().after(budget.plus(STRAGGLER_GRACE)).failWith(LookupTimeoutException::new)
                     .onTermination().invoke(() -> calls.remove(key))
                     .memoize().indefinitely();
             inFlight = calls.putIfAbsent(key, started);

@@ -15,13 +15,13 @@ import io.omnivibe.upstream.ConversationKey;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A shared call always ends within its limit and leaves the table, whatever happens inside it, so
+ * A shared call always ends, at most a second after its budget, and leaves the table, whatever happens inside it, so
  * that a conversation can never be stuck behind a call that never ends.
  */
 class CallsInFlightTest {
 
     private static final ConversationKey KEY = new ConversationKey("inbox", "contact", 7);
-    private static final Duration LIMIT = Duration.ofMillis(300);
+    private static final Duration BUDGET = Duration.ofMillis(300);
     private static final Duration GENEROUS = Duration.ofSeconds(10);
     private static final LookupResult ANSWER = LookupResult.fresh(new byte[] { '{', '}' });
 
@@ -32,7 +32,7 @@ class CallsInFlightTest {
         return calls.join(KEY, () -> {
             callsMade.incrementAndGet();
             return call.get();
-        }, LIMIT, () -> {
+        }, BUDGET, () -> {
         });
     }
 
@@ -43,7 +43,7 @@ class CallsInFlightTest {
     }
 
     @Test
-    void aCallThatNeverAnswersEndsAtItsLimit() {
+    void aCallThatNeverAnswersEndsAfterItsBudget() {
         Uni<LookupResult> first = lookUp(() -> Uni.createFrom().nothing());
         Uni<LookupResult> joiner = lookUp(() -> Uni.createFrom().item(ANSWER));
 
