@@ -47,8 +47,9 @@ public class LookupService {
 
     @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
     public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
-        return callsInFlight.join(key, () -> call(key, progress), progress.remaining(), progress::joinedCallInFlight)
-                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new);
+        Duration remaining = progress.remaining();
+        return callsInFlight.join(key, () -> call(key, progress), remaining, progress::joinedCallInFlight)
+                .ifNoItem().after(remaining).failWith(LookupTimeoutException::new);
     }
 
     /**
