@@ -11,8 +11,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The package layout is the architecture (see docs/architecture.md): a lookup flows
- * api → lookup → resilience → upstream, observability and health sit at the side, process (what
- * ends a broken process) below them all, and no package reaches back up.
+ * api → lookup → resilience → upstream, observability and health sit at the side, shared (the
+ * store a fleet shares through Redis) below lookup and resilience, process (what ends a broken
+ * process) below them all, and no package reaches back up.
  */
 class ArchitectureTest {
 
@@ -28,6 +29,7 @@ class ArchitectureTest {
                 .layer("resilience").definedBy("io.omnivibe.resilience..")
                 .layer("observability").definedBy("io.omnivibe.observability..")
                 .layer("health").definedBy("io.omnivibe.health..")
+                .layer("shared").definedBy("io.omnivibe.shared..")
                 .layer("upstream").definedBy("io.omnivibe.upstream..")
                 .layer("config").definedBy("io.omnivibe.config..")
                 .layer("process").definedBy("io.omnivibe.process..")
@@ -36,8 +38,9 @@ class ArchitectureTest {
                 .whereLayer("lookup").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("resilience").mayOnlyBeAccessedByLayers("api", "lookup", "health")
                 .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "resilience")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience")
+                .whereLayer("shared").mayOnlyBeAccessedByLayers("lookup", "resilience", "health")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability", "shared")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience", "shared")
                 .whereLayer("process").mayOnlyBeAccessedByLayers("api", "lookup", "upstream")
                 .check(SERVICE);
     }

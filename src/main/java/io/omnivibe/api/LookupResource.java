@@ -55,13 +55,16 @@ public class LookupResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Look up a conversation", description = "Answers with the upstream's conversation document, "
-            + "byte for byte, or with its last good copy (X-Cache: STALE) when the upstream fails.")
-    @APIResponse(responseCode = "200", description = "The conversation, fresh or, with X-Cache: STALE, the last good copy.",
+            + "byte for byte, or with its last good copy (X-Cache: STALE) when the upstream fails. With lookup.fresh-for-ms "
+            + "set, a copy fetched less than that ago is answered without asking the upstream (X-Cache: HIT).")
+    @APIResponse(responseCode = "200", description = "The conversation: fresh; with X-Cache: HIT, fetched within "
+            + "lookup.fresh-for-ms; with X-Cache: STALE, the last good copy.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Conversation.class)),
             headers = {
-                    @Header(name = X_CACHE, description = "STALE when this is the last good copy, served because the upstream failed.",
-                            schema = @Schema(type = SchemaType.STRING, enumeration = "STALE")),
-                    @Header(name = "Age", description = "Seconds since the stale copy was fetched.",
+                    @Header(name = X_CACHE, description = "STALE when this is the last good copy, served because the upstream "
+                            + "failed; HIT when it was fetched within lookup.fresh-for-ms.",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = { "STALE", "HIT" })),
+                    @Header(name = "Age", description = "Seconds since the copy (STALE or HIT) was fetched.",
                             schema = @Schema(type = SchemaType.INTEGER)),
                     @Header(name = HttpHeaders.ETAG, description = "Strong entity tag of these bytes; send it back in If-None-Match.",
                             schema = @Schema(type = SchemaType.STRING)) })
@@ -70,8 +73,9 @@ public class LookupResource {
             headers = {
                     @Header(name = HttpHeaders.ETAG, description = "Entity tag of the current document.",
                             schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = X_CACHE, description = "STALE when the tag is the last good copy's.",
-                            schema = @Schema(type = SchemaType.STRING, enumeration = "STALE")) })
+                    @Header(name = X_CACHE, description = "STALE when the tag is the last good copy's; HIT when it is a copy "
+                            + "fetched within lookup.fresh-for-ms.",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = { "STALE", "HIT" })) })
     @APIResponse(responseCode = "400", description = "Invalid path parameters; the upstream was not called.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "The upstream has no such conversation for this inbox and contact.",
@@ -119,7 +123,11 @@ public class LookupResource {
                 })
                 .map(result -> {
                     RestResponse<byte[]> response = toResponse(result, ifNoneMatch);
-                    LookupOutcome outcome = result.staleAge().isPresent() ? LookupOutcome.STALE : LookupOutcome.FRESH;
+                    LookupOutcome outcome = switch (result.freshness()) {
+                        case FRESH -> LookupOutcome.FRESH;
+                        case RECENT -> LookupOutcome.RECENT;
+                        case STALE -> LookupOutcome.STALE;
+                    };
                     observer.lookupEnded(report(outcome, response.getStatus(), key, progress), requestSpan);
                     return response;
                 });
@@ -139,7 +147,13 @@ public class LookupResource {
                 : RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE);
         response.header(HttpHeaders.ETAG, '"' + result.etag() + '"')
                 .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
-        result.staleAge().ifPresent(age -> response.header(X_CACHE, "STALE").header("Age", age.toSeconds()));
+        switch (result.freshness()) {
+            case RECENT -> response.header(X_CACHE, "HIT");
+            case STALE -> response.header(X_CACHE, "STALE");
+            case FRESH -> {
+            }
+        }
+        result.age().ifPresent(age -> response.header("Age", age.toSeconds()));
         return response.build();
     }
 }

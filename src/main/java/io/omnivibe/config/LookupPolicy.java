@@ -1,5 +1,6 @@
 package io.omnivibe.config;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,6 +18,12 @@ public interface LookupPolicy {
     /** Time for one upstream attempt. */
     long attemptTimeoutMs();
 
+    /**
+     * A copy fetched less than this ago (by any instance sharing a Redis) is answered without an
+     * upstream call. 0: every lookup reads the upstream.
+     */
+    long freshForMs();
+
     Upstream upstream();
 
     Retry retry();
@@ -26,6 +33,8 @@ public interface LookupPolicy {
     Bulkhead bulkhead();
 
     Stale stale();
+
+    Shared shared();
 
     interface Upstream {
         /**
@@ -75,5 +84,23 @@ public interface LookupPolicy {
 
         /** How long a last good copy may be served after it was fetched. */
         long maxAgeMs();
+    }
+
+    /** The store a fleet of instances shares when {@code quarkus.redis.hosts} names a Redis. */
+    interface Shared {
+        /** Prefix of every key: instances naming the same Redis and namespace share copies and one cap. */
+        String namespace();
+
+        /** At least 32 random bytes, base64: keys the names and seals the values kept in Redis. */
+        Optional<String> secret();
+
+        /** Time for one Redis operation; past it the lookup goes on as if in process. */
+        long timeoutMs();
+
+        /** Upstream calls per minute this instance allows itself while Redis is unreachable. */
+        int offlineCallsPerMinute();
+
+        /** A document larger than this is served and kept in process, not shared. */
+        int maxDocumentBytes();
     }
 }

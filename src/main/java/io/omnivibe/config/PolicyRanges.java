@@ -55,7 +55,11 @@ final class PolicyRanges {
             Range.whole("lookup.stale.max-entries", 1, 10_000_000, "copies"),
             Range.whole("lookup.stale.max-bytes", 1, () -> Runtime.getRuntime().maxMemory() / 2,
                     "bytes (half the maximum heap, -Xmx)"),
-            Range.whole("lookup.stale.max-age-ms", 1, 604_800_000, "milliseconds"))
+            Range.whole("lookup.stale.max-age-ms", 1, 604_800_000, "milliseconds"),
+            Range.whole("lookup.fresh-for-ms", 0, 600_000, "milliseconds (0: off)"),
+            Range.whole("lookup.shared.timeout-ms", 1, 10_000, "milliseconds"),
+            Range.whole("lookup.shared.offline-calls-per-minute", 1, MAX_CALLS_PER_MINUTE, "calls"),
+            Range.whole("lookup.shared.max-document-bytes", 1, 16_777_216, "bytes"))
             .stream().collect(Collectors.toUnmodifiableMap(Range::property, Function.identity()));
 
     private PolicyRanges() {

@@ -14,6 +14,8 @@ import io.omnivibe.resilience.Failures;
 import io.omnivibe.resilience.LookupProgress;
 import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.resilience.UpstreamGuard;
+import io.omnivibe.shared.SharedCopies;
+import io.omnivibe.shared.SharedCopy;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +24,8 @@ import io.smallrye.mutiny.Uni;
  * Looks up a conversation within the lookup budget and, when the upstream fails, falls back to
  * the last good copy. A 404 never falls back: the conversation may have left the contact's reach.
  * Identical lookups in flight share one upstream call; each keeps its own budget and fallback.
+ * With a shared store, good answers are shared with the fleet: the fallback and the freshness
+ * window ({@code lookup.fresh-for-ms}) read the fleet's copy when this process has none.
  */
 @ApplicationScoped
 public class LookupService {
@@ -31,13 +35,18 @@ public class LookupService {
     private final UpstreamGuard guard;
     private final StaleStore staleStore;
     private final CallsInFlight callsInFlight;
+    private final SharedCopies sharedCopies;
     private final Duration budget;
+    private final Duration freshFor;
 
-    LookupService(UpstreamGuard guard, StaleStore staleStore, CallsInFlight callsInFlight, LookupPolicy policy) {
+    LookupService(UpstreamGuard guard, StaleStore staleStore, CallsInFlight callsInFlight, SharedCopies sharedCopies,
+            LookupPolicy policy) {
         this.guard = guard;
         this.staleStore = staleStore;
         this.callsInFlight = callsInFlight;
+        this.sharedCopies = sharedCopies;
         this.budget = Duration.ofMillis(policy.budgetMs());
+        this.freshFor = Duration.ofMillis(policy.freshForMs());
     }
 
     /** Starts the clock of a lookup: its budget runs from now. */
@@ -47,6 +56,34 @@ public class LookupService {
 
     @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
     public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
+        if (freshFor.isZero()) {
+            return upstreamLookup(key, progress);
+        }
+        Optional<StaleCopy> local = staleStore.recall(key);
+        if (local.isPresent() && isRecent(local.get())) {
+            return Uni.createFrom().item(LookupResult.recent(local.get()));
+        }
+        if (!sharedCopies.enabled()) {
+            return upstreamLookup(key, progress);
+        }
+        return sharedCopies.read(key).flatMap(shared -> shared.map(LookupService::asStaleCopy)
+                .filter(this::isRecent)
+                .map(copy -> {
+                    staleStore.adopt(key, copy);
+                    return Uni.createFrom().item(LookupResult.recent(copy));
+                })
+                .orElseGet(() -> upstreamLookup(key, progress)));
+    }
+
+    private boolean isRecent(StaleCopy copy) {
+        return copy.age().compareTo(freshFor) < 0;
+    }
+
+    private static StaleCopy asStaleCopy(SharedCopy copy) {
+        return new StaleCopy(copy.json(), copy.etag(), copy.age());
+    }
+
+    private Uni<LookupResult> upstreamLookup(ConversationKey key, LookupProgress progress) {
         Duration remaining = progress.remaining();
         return callsInFlight.join(key, () -> call(key, progress), remaining, progress::joinedCallInFlight)
                 .ifNoItem().after(remaining).failWith(LookupTimeoutException::new);
@@ -63,16 +100,32 @@ public class LookupService {
                 .map(document -> document.unchanged()
                         ? LookupResult.fresh(document.json(), lastGood.orElseThrow().etag())
                         : LookupResult.fresh(document.json()))
-                .invoke(fresh -> staleStore.remember(key, fresh));
+                .invoke(fresh -> {
+                    staleStore.remember(key, fresh);
+                    sharedCopies.keep(key, fresh.json(), fresh.etag());
+                });
     }
 
     Uni<LookupResult> staleCopy(ConversationKey key, LookupProgress progress, Throwable failure) {
         // A broken process must not hide behind its copies.
         FatalErrors.endProcessIfFatal(failure);
-        return staleStore.recall(key)
-                .map(copy -> {
-                    LOG.warnf("Lookup of %s failed (%s); serving the copy from %ds ago", key, Failures.describe(failure), copy.age().toSeconds());
-                    return Uni.createFrom().item(LookupResult.stale(copy));
+        Optional<StaleCopy> local = staleStore.recall(key);
+        if (local.isPresent() || !sharedCopies.enabled()) {
+            return served(key, local, failure, "the");
+        }
+        return sharedCopies.read(key).flatMap(shared -> {
+            Optional<StaleCopy> fleetCopy = shared.map(LookupService::asStaleCopy);
+            fleetCopy.ifPresent(copy -> staleStore.adopt(key, copy));
+            return served(key, fleetCopy, failure, "the fleet's");
+        });
+    }
+
+    private static Uni<LookupResult> served(ConversationKey key, Optional<StaleCopy> copy, Throwable failure, String whose) {
+        return copy
+                .map(stale -> {
+                    LOG.warnf("Lookup of %s failed (%s); serving %s copy from %ds ago", key, Failures.describe(failure), whose,
+                            stale.age().toSeconds());
+                    return Uni.createFrom().item(LookupResult.stale(stale));
                 })
                 .orElseGet(() -> {
                     LOG.warnf("Lookup of %s failed (%s); no copy to serve", key, Failures.describe(failure));

@@ -93,6 +93,13 @@ class StaleStore {
         copies.put(key, new Entry(json, fresh.etag(), ticker.read()));
     }
 
+    /** Keeps a copy another instance fetched, as old as it is: it expires when its fetch would have. */
+    void adopt(ConversationKey key, StaleCopy copy) {
+        if (copy.json().length <= largestDocumentBytes) {
+            copies.put(key, new Entry(copy.json(), copy.etag(), ticker.read() - copy.age().toNanos()));
+        }
+    }
+
     Optional<StaleCopy> recall(ConversationKey key) {
         return Optional.ofNullable(copies.getIfPresent(key))
                 .map(entry -> new StaleCopy(entry.json(), entry.etag(), Duration.ofNanos(ticker.read() - entry.storedAtNanos())));

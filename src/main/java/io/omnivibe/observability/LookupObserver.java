@@ -97,7 +97,12 @@ public class LookupObserver {
             line.append(" joined-call=true");
         }
         return line.append(" duration=").append(lookup.duration().toMillis()).append("ms")
-                .append(" cache=").append(outcome == LookupOutcome.STALE ? "stale" : outcome == LookupOutcome.FRESH ? "fresh" : "none")
+                .append(" cache=").append(switch (outcome) {
+                    case FRESH -> "fresh";
+                    case RECENT -> "recent";
+                    case STALE -> "stale";
+                    default -> "none";
+                })
                 .toString();
     }
 

@@ -3,6 +3,8 @@ package io.omnivibe.observability;
 /** How a lookup ended, as operators count it: one value per answer the caller can get. */
 public enum LookupOutcome {
     FRESH(200),
+    /** Answered with a copy fetched within lookup.fresh-for-ms, without an upstream call. */
+    RECENT(200),
     STALE(200),
     INVALID_REQUEST(400),
     NOT_FOUND(404),

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.observability.LookupObserver;
+import io.omnivibe.shared.SharedCallCap;
 import io.omnivibe.upstream.ConversationDocument;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
@@ -31,9 +32,10 @@ import io.smallrye.mutiny.Uni;
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
  * the lookup's budget;</li>
- * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute.
- * A refusal is our own decision, not the upstream's failure: it is never retried, and the circuit
- * counts it as a success (SmallRye has no "not counted").</li>
+ * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
+ * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
+ * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
+ * success (SmallRye has no "not counted").</li>
  * </ol>
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
@@ -56,9 +58,12 @@ public class UpstreamGuard {
     private final TypedGuard<Uni<ConversationDocument>> lookupsInFlight;
     private final TypedGuard<Uni<ConversationDocument>> circuit;
     private final TypedGuard<Uni<ConversationDocument>> attempts;
+    /** The fleet's cap when a shared store is named and there is a cap; null otherwise. */
+    private final FleetCallCap fleetCap;
+    private final Counter refusals;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
-            MeterRegistry registry) {
+            SharedCallCap sharedCap, MeterRegistry registry) {
         this.upstream = upstream;
         this.state = state;
         this.observer = observer;
@@ -68,7 +73,7 @@ public class UpstreamGuard {
                 // for a slot (within its budget), every further one is refused at once.
                 .withBulkhead().limit(policy.bulkhead().maxInFlight()).queueSize(1).done()
                 .build();
-        Counter refusals = Counter.builder("omnivibe.upstream.calls.refused")
+        this.refusals = Counter.builder("omnivibe.upstream.calls.refused")
                 .description("Upstream calls not made because the cap on calls per minute was reached")
                 .register(registry);
         LookupPolicy.CircuitBreaker breaker = policy.circuitBreaker();
@@ -98,7 +103,10 @@ public class UpstreamGuard {
                 .withCustomBackoff().strategy(RetryBackoff::new).done()
                 .done();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
-        if (callsPerMinute > 0) {
+        this.fleetCap = callsPerMinute > 0 && sharedCap.enabled()
+                ? new FleetCallCap(sharedCap, callsPerMinute, policy.shared().offlineCallsPerMinute())
+                : null;
+        if (callsPerMinute > 0 && fleetCap == null) {
             // Rolling: at most the cap over any 60 s, so also within each of the upstream's own
             // fixed one-minute windows. It keeps the time of each call: 8 bytes per permit.
             attempts = attempts.withRateLimit()
@@ -124,6 +132,15 @@ public class UpstreamGuard {
         if (progress.expired()) {
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
+        if (fleetCap != null) {
+            return fleetCap.permit()
+                    .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
+                    .chain(() -> permittedAttempt(key, lastGood, progress));
+        }
+        return permittedAttempt(key, lastGood, progress);
+    }
+
+    private Uni<ConversationDocument> permittedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
         return upstream.fetch(key, lastGood)
                 .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))

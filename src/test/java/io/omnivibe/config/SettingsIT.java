@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +36,11 @@ class SettingsIT {
             "LOOKUP_STALE_MAX_ENTRIES | -1 | lookup.stale.max-entries | a whole number from 1 to 10000000 copies",
             "LOOKUP_STALE_MAX_AGE_MS | 0 | lookup.stale.max-age-ms | a whole number from 1 to 604800000 milliseconds",
             "LOOKUP_RETRY_INITIAL_DELAY_MS | -1 | lookup.retry.initial-delay-ms | a whole number from 0 to 60000 milliseconds",
-            "LOOKUP_CIRCUIT_BREAKER_DELAY_MS | -1 | lookup.circuit-breaker.delay-ms | a whole number from 0 to 3600000 milliseconds" })
+            "LOOKUP_CIRCUIT_BREAKER_DELAY_MS | -1 | lookup.circuit-breaker.delay-ms | a whole number from 0 to 3600000 milliseconds",
+            "LOOKUP_FRESH_FOR_MS | -1 | lookup.fresh-for-ms | a whole number from 0 to 600000 milliseconds",
+            "LOOKUP_SHARED_TIMEOUT_MS | 0 | lookup.shared.timeout-ms | a whole number from 1 to 10000 milliseconds",
+            "LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE | 0 | lookup.shared.offline-calls-per-minute | a whole number from 1 to 100000 calls",
+            "LOOKUP_SHARED_MAX_DOCUMENT_BYTES | 0 | lookup.shared.max-document-bytes | a whole number from 1 to 16777216 bytes" })
     void refusesToStartWithASettingOutOfRange(String variable, String value, String property, String range) throws Exception {
         String output = startWith(variable, value);
 
@@ -54,13 +60,34 @@ class SettingsIT {
                 .hasSize(1);
     }
 
-    /** Starts the service with one setting and returns its output, once it has exited non-zero without listening. */
+    /** A Redis named without the secret that seals what is kept there would share copies in clear. */
+    @ParameterizedTest(name = "LOOKUP_SHARED_SECRET=[{0}]")
+    @CsvSource(delimiter = '|', value = {
+            " | LOOKUP_SHARED_SECRET is not set",
+            "c2hvcnQ= | LOOKUP_SHARED_SECRET is not base64 of 32 bytes or more",
+            "not base64! | LOOKUP_SHARED_SECRET is not base64 of 32 bytes or more" })
+    void refusesToStartWithARedisButNoUsableSecret(String secret, String problem) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:9"));
+        if (secret != null) {
+            environment.put("LOOKUP_SHARED_SECRET", secret);
+        }
+        String output = startWith(environment);
+
+        assertThat(output.lines().filter(line -> line.contains(problem)))
+                .singleElement().satisfies(line -> assertThat(line).contains("set LOOKUP_SHARED_SECRET (lookup.shared.secret) to at least 32 random bytes, base64"));
+    }
+
     private static String startWith(String variable, String value) throws Exception {
+        return startWith(Map.of(variable, value));
+    }
+
+    /** Starts the service with these settings and returns its output, once it has exited non-zero without listening. */
+    private static String startWith(Map<String, String> environment) throws Exception {
         Path console = Files.createTempFile("omnivibe-lookup-settings", ".log");
         ProcessBuilder launch = new ProcessBuilder(PackagedService.command(List.of("-Dquarkus.http.port=0", "-Dquarkus.management.port=0")))
                 .redirectErrorStream(true).redirectOutput(console.toFile());
         launch.environment().put("OMNIVIBE_BASE_URL", "http://127.0.0.1:9");
-        launch.environment().put(variable, value);
+        launch.environment().putAll(environment);
         Process process = launch.start();
         try {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits on its own").isTrue();

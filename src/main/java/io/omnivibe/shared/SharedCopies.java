@@ -1,0 +1,98 @@
+package io.omnivibe.shared;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.omnivibe.config.LookupPolicy;
+import io.omnivibe.upstream.ConversationKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Good copies shared by every instance naming the same Redis and namespace: each good answer is
+ * written (expiring at the copies' maximum age), and any instance, also one that just started,
+ * can read it. A value is the fetch time, the entity tag and the body, sealed ({@link Sealing}).
+ */
+@ApplicationScoped
+public class SharedCopies {
+
+    private static final byte FORMAT = 1;
+    /** Format, fetch time, entity tag length. */
+    private static final int HEADER_BYTES = 1 + Long.BYTES + Short.BYTES;
+
+    private final SharedStore store;
+    private final long maxAgeMs;
+    private final int maxDocumentBytes;
+    private final Counter rejected;
+
+    SharedCopies(SharedStore store, LookupPolicy policy, MeterRegistry registry) {
+        this.store = store;
+        this.maxAgeMs = policy.stale().maxAgeMs();
+        this.maxDocumentBytes = policy.shared().maxDocumentBytes();
+        this.rejected = Counter.builder("omnivibe.shared.copies.rejected")
+                .description("Shared copies ignored because they did not open with this instance's secret (tampered, or another secret)")
+                .register(registry);
+    }
+
+    public boolean enabled() {
+        return store.enabled();
+    }
+
+    /** Writes a good answer for the fleet, without waiting: the lookup's answer does not depend on it. */
+    public void keep(ConversationKey key, byte[] json, String etag) {
+        if (!store.enabled() || json.length > maxDocumentBytes) {
+            return;
+        }
+        String redisKey = redisKey(key);
+        byte[] tag = etag.getBytes(StandardCharsets.US_ASCII);
+        byte[] plain = ByteBuffer.allocate(HEADER_BYTES + tag.length + json.length)
+                .put(FORMAT).putLong(System.currentTimeMillis()).putShort((short) tag.length).put(tag).put(json)
+                .array();
+        byte[] sealed = store.sealing().seal(plain, redisKey.getBytes(StandardCharsets.UTF_8));
+        store.send(SharedStore.Operation.WRITE, Request.cmd(Command.SET).arg(redisKey).arg(sealed).arg("PX").arg(maxAgeMs))
+                .subscribe().with(written -> {
+                });
+    }
+
+    /** The fleet's copy of this conversation; empty when there is none, it does not open, or Redis did not answer. */
+    public Uni<Optional<SharedCopy>> read(ConversationKey key) {
+        if (!store.enabled()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        String redisKey = redisKey(key);
+        return store.send(SharedStore.Operation.READ, Request.cmd(Command.GET).arg(redisKey))
+                .map(response -> response.flatMap(value -> open(value, redisKey)));
+    }
+
+    private Optional<SharedCopy> open(Response value, String redisKey) {
+        Optional<byte[]> plain = store.sealing().open(value.toBytes(), redisKey.getBytes(StandardCharsets.UTF_8));
+        if (plain.isEmpty()) {
+            rejected.increment();
+            return Optional.empty();
+        }
+        ByteBuffer copy = ByteBuffer.wrap(plain.get());
+        if (copy.get() != FORMAT) {
+            return Optional.empty();
+        }
+        long fetchedAt = copy.getLong();
+        byte[] tag = new byte[copy.getShort()];
+        copy.get(tag);
+        byte[] json = new byte[copy.remaining()];
+        copy.get(json);
+        // Clocks of instances differ a little: a copy is never younger than now.
+        Duration age = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - fetchedAt));
+        return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), age));
+    }
+
+    private String redisKey(ConversationKey key) {
+        return store.key("copy", store.sealing().name(key));
+    }
+}

@@ -1,0 +1,265 @@
+package io.omnivibe.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.omnivibe.testing.EmbeddedRedis;
+import io.omnivibe.testing.PackagedService;
+import io.omnivibe.testing.SharedRedis;
+import io.omnivibe.testing.TestConversation;
+
+/**
+ * Several packaged instances (JVM or native) naming one real Redis, in front of an upstream that
+ * counts its calls: one cap for the fleet, copies fetched by one instance served by the others and
+ * by one started later, the freshness window across instances, nothing readable in Redis, and
+ * lookups that go on when Redis dies or stalls.
+ */
+class FleetIT {
+
+    /** Text in the conversation that must never show in Redis. */
+    private static final String SECRET_WORDS = "the-launch-code-is-0000";
+    private static final byte[] CONVERSATION = ("{\"id\":7,\"messages\":[{\"content\":\"" + SECRET_WORDS + "\"}],"
+            + "\"contact_last_seen_at\":0,\"status\":\"open\"}").getBytes(StandardCharsets.UTF_8);
+
+    private static EmbeddedRedis redis;
+    private final String secret = SharedRedis.newSecret();
+    private final List<PackagedService> fleet = new ArrayList<>();
+    private WireMockServer upstream;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = EmbeddedRedis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void healthyUpstream() {
+        redis.flush();
+        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        upstream.start();
+        upstream.stubFor(get(urlPathMatching("/public/api/v1/inboxes/.*")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(CONVERSATION)));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        fleet.forEach(PackagedService::terminate);
+        for (PackagedService instance : fleet) {
+            instance.close();
+        }
+        upstream.stop();
+    }
+
+    @Test
+    void threeInstancesSpendOneCapBetweenThem() throws Exception {
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "30"));
+        TestConversation conversation = TestConversation.fresh();
+        int answered = 0;
+        int refused = 0;
+        for (int id = 1; id <= 60; id++) {
+            HttpResponse<byte[]> response = instances.get(id % 3).get(conversationPath(conversation, id));
+            if (response.statusCode() == 200) {
+                answered++;
+            } else {
+                assertThat(response.statusCode()).isEqualTo(503);
+                assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("upstream-call-limit");
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                refused++;
+            }
+        }
+
+        assertThat(upstreamCalls()).isEqualTo(30);
+        assertThat(answered).isEqualTo(30);
+        assertThat(refused).isEqualTo(30);
+    }
+
+    @Test
+    void aCopyFetchedByOneInstanceIsServedByAnotherAndByOneStartedAfterIt() throws Exception {
+        List<PackagedService> instances = startFleet(2, Map.of());
+        String path = TestConversation.fresh().lookupPath();
+        assertThat(instances.get(0).get(path).statusCode()).isEqualTo(200);
+
+        upstream.stubFor(get(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
+        HttpResponse<byte[]> fromAnother = instances.get(1).get(path);
+        assertThat(fromAnother.statusCode()).isEqualTo(200);
+        assertThat(fromAnother.headers().firstValue("X-Cache")).hasValue("STALE");
+        assertThat(fromAnother.body()).isEqualTo(CONVERSATION);
+
+        HttpResponse<byte[]> fromALaterOne = startFleet(1, Map.of()).get(0).get(path);
+        assertThat(fromALaterOne.statusCode()).isEqualTo(200);
+        assertThat(fromALaterOne.headers().firstValue("X-Cache")).hasValue("STALE");
+        assertThat(fromALaterOne.body()).isEqualTo(CONVERSATION);
+        assertThat(fromALaterOne.headers().firstValue("ETag")).isEqualTo(fromAnother.headers().firstValue("ETag"));
+    }
+
+    @Test
+    void aConversationFetchedWithinTheFreshnessWindowCostsTheFleetOneCall() throws Exception {
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_FRESH_FOR_MS", "60000"));
+        String path = TestConversation.fresh().lookupPath();
+        HttpResponse<byte[]> fetched = instances.get(0).get(path);
+        assertThat(fetched.headers().firstValue("X-Cache")).isEmpty();
+        // The copy is written to Redis just after the answer.
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().anyMatch(key -> key.contains(":copy:")));
+
+        for (PackagedService instance : instances) {
+            for (int poll = 0; poll < 3; poll++) {
+                HttpResponse<byte[]> recent = instance.get(path);
+                assertThat(recent.statusCode()).isEqualTo(200);
+                assertThat(recent.headers().firstValue("X-Cache")).hasValue("HIT");
+                assertThat(recent.headers().firstValue("Age")).isPresent();
+                assertThat(recent.body()).isEqualTo(CONVERSATION);
+            }
+        }
+        assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void redisHoldsNeitherWhoAskedNorWhatWasSaid() throws Exception {
+        PackagedService instance = startFleet(1, Map.of()).get(0);
+        List<TestConversation> conversations = List.of(TestConversation.fresh(), TestConversation.fresh());
+        for (TestConversation conversation : conversations) {
+            assertThat(instance.get(conversation.lookupPath()).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().filter(key -> key.contains(":copy:")).count() == 2);
+
+        for (String key : redis.keys()) {
+            String value = key.contains(":copy:") ? new String(redis.value(key), StandardCharsets.ISO_8859_1) : "";
+            for (TestConversation conversation : conversations) {
+                for (String identifier : List.of(conversation.inboxIdentifier(), conversation.contactIdentifier(),
+                        String.valueOf(conversation.conversationId()))) {
+                    assertThat(key).doesNotContain(identifier);
+                    assertThat(value).doesNotContain(identifier);
+                }
+            }
+            assertThat(value).doesNotContain(SECRET_WORDS).doesNotContain("messages");
+        }
+    }
+
+    @Test
+    void aCopyThatDoesNotOpenIsNeverServed() throws Exception {
+        List<PackagedService> instances = startFleet(2, Map.of());
+        String path = TestConversation.fresh().lookupPath();
+        assertThat(instances.get(0).get(path).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().anyMatch(key -> key.contains(":copy:")));
+        String key = redis.keys().stream().filter(name -> name.contains(":copy:")).findFirst().orElseThrow();
+        byte[] tampered = redis.value(key);
+        tampered[tampered.length / 2] ^= 1;
+        redis.put(key, tampered);
+
+        upstream.stubFor(get(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
+        assertThat(instances.get(1).get(path).statusCode()).isEqualTo(502);
+        assertThat(metric(instances.get(1), "omnivibe_shared_copies_rejected_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void lookupsGoOnWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
+        PackagedService instance = startFleet(1, Map.of()).get(0);
+        TestConversation conversation = TestConversation.fresh();
+        assertThat(instance.get(conversationPath(conversation, 1)).statusCode()).isEqualTo(200);
+        assertThat(readiness(instance)).contains("\"state\":\"reachable\"");
+
+        redis.kill();
+        try {
+            for (int id = 2; id <= 20; id++) {
+                long started = System.nanoTime();
+                HttpResponse<byte[]> response = instance.get(conversationPath(conversation, id));
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.headers().firstValue("X-Cache")).isEmpty();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            }
+            String health = readiness(instance);
+            assertThat(health).contains("\"status\":\"UP\"").contains("\"state\":\"unreachable\"");
+            assertThat(instance.console().lines().filter(line -> line.contains("Shared store (Redis) unreachable"))).hasSize(1);
+        } finally {
+            redis.restart();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            instance.get(conversationPath(conversation, 1));
+            return readiness(instance).contains("\"state\":\"reachable\"");
+        });
+        assertThat(instance.console()).contains("Shared store (Redis) reachable again");
+    }
+
+    @Test
+    void aStalledRedisCostsALookupNoMoreThanItsTimeLimit() throws Exception {
+        PackagedService instance = startFleet(1, Map.of("LOOKUP_FRESH_FOR_MS", "1")).get(0);
+        TestConversation conversation = TestConversation.fresh();
+        assertThat(instance.get(conversationPath(conversation, 1)).statusCode()).isEqualTo(200);
+
+        redis.stall(Duration.ofSeconds(8));
+        try {
+            for (int id = 2; id <= 6; id++) {
+                long started = System.nanoTime();
+                HttpResponse<byte[]> response = instance.get(conversationPath(conversation, id));
+                assertThat(response.statusCode()).isEqualTo(200);
+                // The budget is 5 s: a lookup waiting on Redis would take the whole 8 s.
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            }
+        } finally {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> redis.keys() != null);
+        }
+        assertThat(upstreamCalls()).isEqualTo(6);
+    }
+
+    private List<PackagedService> startFleet(int instances, Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new HashMap<>(settings);
+        environment.put("OMNIVIBE_BASE_URL", upstream.baseUrl());
+        environment.put("QUARKUS_REDIS_HOSTS", redis.url());
+        environment.put("LOOKUP_SHARED_SECRET", secret);
+        // No load balancer to wait for on shutdown.
+        environment.put("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false");
+        List<PackagedService> started = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            PackagedService instance = PackagedService.start(List.of(), environment);
+            fleet.add(instance);
+            started.add(instance);
+        }
+        return started;
+    }
+
+    private static String conversationPath(TestConversation conversation, long id) {
+        return "/inboxes/" + conversation.inboxIdentifier() + "/contacts/" + conversation.contactIdentifier() + "/conversations/" + id;
+    }
+
+    private long upstreamCalls() {
+        return upstream.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
+    }
+
+    private static String readiness(PackagedService instance) throws Exception {
+        return new String(instance.management("/q/health/ready").body(), StandardCharsets.UTF_8).replace(" ", "");
+    }
+
+    private static double metric(PackagedService instance, String name) throws Exception {
+        return new String(instance.management("/q/metrics").body(), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}

@@ -1,0 +1,98 @@
+package io.omnivibe.testing;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import redis.embedded.RedisServer;
+
+/**
+ * A real {@code redis-server} (6.2, from the embedded-redis artifact) on a free loopback port, no
+ * Docker: started and stopped by tests, which also read and write what it holds through a client
+ * of their own.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+
+    private final int port;
+    private final RedisServer server;
+    private final Vertx vertx = Vertx.vertx();
+    private final Redis client;
+
+    private EmbeddedRedis(int port) throws IOException {
+        this.port = port;
+        this.server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no")
+                .build();
+        server.start();
+        this.client = Redis.createClient(vertx, url());
+    }
+
+    public static EmbeddedRedis start() throws IOException {
+        return new EmbeddedRedis(PackagedService.freePort());
+    }
+
+    /** The value for {@code QUARKUS_REDIS_HOSTS}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** The settings that name this Redis, with a secret of 32 random bytes the same for every instance given it. */
+    public Map<String, String> settings(String secret) {
+        return Map.of("quarkus.redis.hosts", url(), "lookup.shared.secret", secret);
+    }
+
+    /** Kills the server, as a crash or a lost network would; lookups must go on without it. */
+    public void kill() throws IOException {
+        server.stop();
+    }
+
+    /** Starts it again on the same port, empty. */
+    public void restart() throws IOException {
+        server.start();
+    }
+
+    /** Blocks the server for {@code time}: every client's command waits. */
+    public void stall(Duration time) {
+        Redis sleeper = Redis.createClient(vertx, url());
+        sleeper.send(Request.cmd(Command.DEBUG).arg("SLEEP").arg(time.toMillis() / 1000.0))
+                .subscribe().with(done -> sleeper.close(), failure -> sleeper.close());
+    }
+
+    public List<String> keys() {
+        Response keys = send(Request.cmd(Command.KEYS).arg("*"));
+        List<String> names = new ArrayList<>();
+        keys.forEach(key -> names.add(key.toString()));
+        return names;
+    }
+
+    public byte[] value(String key) {
+        Response value = send(Request.cmd(Command.GET).arg(key));
+        return value == null ? null : value.toBytes();
+    }
+
+    public void put(String key, byte[] value) {
+        send(Request.cmd(Command.SET).arg(key).arg(value));
+    }
+
+    public void flush() {
+        send(Request.cmd(Command.FLUSHALL));
+    }
+
+    private Response send(Request request) {
+        return client.send(request).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+        vertx.closeAndAwait();
+        server.stop();
+    }
+}
