@@ -85,6 +85,12 @@ class DeploymentManifestsIT {
         assertThat(container.path("envFrom").findValuesAsText("name")).contains("omnivibe-lookup");
         // Not written into the manifest: the ConfigMap supplies it.
         assertThat(container.path("env").findValuesAsText("name")).doesNotContain("OMNIVIBE_BASE_URL");
+        // The fleet's Redis and secret come from a Secret, when there is one: a pod without it keeps all in process.
+        assertThat(container.path("envFrom").findValues("secretRef")).singleElement().satisfies(secret -> {
+            assertThat(secret.path("name").asText()).isEqualTo("omnivibe-lookup-shared");
+            assertThat(secret.path("optional").asBoolean()).isTrue();
+        });
+        assertThat(container.path("env").findValuesAsText("name")).doesNotContain("QUARKUS_REDIS_HOSTS", "LOOKUP_SHARED_SECRET");
         assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("64Mi");
         assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("256Mi");
     }
