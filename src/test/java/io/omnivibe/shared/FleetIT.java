@@ -208,6 +208,28 @@ class FleetIT {
     }
 
     @Test
+    void cutOffFromRedisAnInstanceAllowsItselfOnlyTheOfflineCap() throws Exception {
+        PackagedService instance = startFleet(1, Map.of("LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE", "5")).get(0);
+        TestConversation conversation = TestConversation.fresh();
+        redis.kill();
+        try {
+            int answered = 0;
+            for (int id = 1; id <= 10; id++) {
+                HttpResponse<byte[]> response = instance.get(conversationPath(conversation, id));
+                if (response.statusCode() == 200) {
+                    answered++;
+                } else {
+                    assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("upstream-call-limit");
+                }
+            }
+            assertThat(answered).isEqualTo(5);
+            assertThat(upstreamCalls()).isEqualTo(5);
+        } finally {
+            redis.restart();
+        }
+    }
+
+    @Test
     void aStalledRedisCostsALookupNoMoreThanItsTimeLimit() throws Exception {
         PackagedService instance = startFleet(1, Map.of("LOOKUP_FRESH_FOR_MS", "1")).get(0);
         TestConversation conversation = TestConversation.fresh();
