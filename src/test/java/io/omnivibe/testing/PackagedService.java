@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged service in a process of its own, started as a user starts it: the JVM package
@@ -28,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class PackagedService implements AutoCloseable {
 
     public static final Path APP = Path.of("target", "quarkus-app");
+    /** Quarkus's start-up line names the ports it bound: the lookup port, then the management port (a JSON line goes on after it). */
+    private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^ ]*?:(\\d+)\\. Management interface listening on https?://[^ ]*?:(\\d+)\\.");
     private static final Path ARTIFACT = Path.of("target", "quarkus-artifact.properties");
 
     private final Process process;
@@ -43,17 +48,27 @@ public final class PackagedService implements AutoCloseable {
         this.console = console;
     }
 
-    /** Starts the service and waits until it is live. */
+    /**
+     * Starts the service and waits until it is live. It binds ports the system chooses (port 0)
+     * and says which in its start-up line: a port chosen here and then released could be taken by
+     * another process before the service binds it.
+     */
     public static PackagedService start(List<String> jvmOptions, Map<String, String> environment) throws IOException {
-        int port = freePort();
-        int managementPort = freePort();
         List<String> options = new ArrayList<>(jvmOptions);
-        options.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
+        options.addAll(List.of("-Dquarkus.http.port=0", "-Dquarkus.management.port=0"));
         ProcessBuilder launch = new ProcessBuilder(command(options)).redirectErrorStream(true);
         launch.environment().putAll(environment);
         Path console = Files.createTempFile("omnivibe-lookup", ".log");
         launch.redirectOutput(console.toFile());
-        PackagedService service = new PackagedService(launch.start(), port, managementPort, console);
+        Process process = launch.start();
+        String started = await().atMost(Duration.ofSeconds(60))
+                .failFast("the service exited; its console: " + console, () -> !process.isAlive())
+                .until(() -> Files.readString(console).lines().filter(line -> LISTENING.matcher(line).find()).findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        Matcher ports = LISTENING.matcher(started);
+        ports.find();
+        PackagedService service = new PackagedService(process, Integer.parseInt(ports.group(1)), Integer.parseInt(ports.group(2)), console);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .failFast("the service exited; its console: " + console, () -> !service.isAlive())
                 .until(() -> service.management("/q/health/live").statusCode() == 200);
@@ -137,6 +152,7 @@ public final class PackagedService implements AutoCloseable {
         return artifact;
     }
 
+    /** A port nothing listens on now; another process may take it before it is used. */
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
