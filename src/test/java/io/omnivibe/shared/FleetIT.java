@@ -79,7 +79,10 @@ class FleetIT {
 
     @Test
     void threeInstancesSpendOneCapBetweenThem() throws Exception {
-        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "30"));
+        // A generous time limit: on a busy machine a Redis answer slower than the default 50 ms
+        // sends an instance to its offline cap, which is another test's subject.
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "30",
+                "LOOKUP_SHARED_TIMEOUT_MS", "2000"));
         TestConversation conversation = TestConversation.fresh();
         int answered = 0;
         int refused = 0;
