@@ -61,6 +61,16 @@ public final class PackagedService implements AutoCloseable {
         Path console = Files.createTempFile("omnivibe-lookup", ".log");
         launch.redirectOutput(console.toFile());
         Process process = launch.start();
+        try {
+            return awaitLive(process, console);
+        } catch (RuntimeException notStarted) {
+            // A service that did not come up must not outlive the test that started it.
+            process.destroyForcibly();
+            throw notStarted;
+        }
+    }
+
+    private static PackagedService awaitLive(Process process, Path console) {
         String started = await().atMost(Duration.ofSeconds(60))
                 .failFast("the service exited; its console: " + console, () -> !process.isAlive())
                 .until(() -> Files.readString(console).lines().filter(line -> LISTENING.matcher(line).find()).findFirst(),
