@@ -1,6 +1,6 @@
-# Shared by bench/run and bench/start: the static upstream (nginx serving a conversation on any
-# conversation path of contact "small" or "large"), free ports, and cleanup. Source it from the
-# project's root with $work set.
+# Shared by bench/run, bench/start and bench/profile: the static upstream (nginx serving a
+# conversation on any conversation path of contact "small" or "large"), a Redis, free ports, and
+# cleanup. Source it from the project's root with $work set.
 
 export LC_ALL=C
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -88,4 +88,25 @@ start_upstream() {
   "$nginx_bin" -p "$PWD/$work" -c "$PWD/$work/upstream.conf" 2> "$work/logs/upstream.log" &
   upstream_pid=$!
   pids+=("$upstream_pid")
+}
+
+# Starts a Redis on $redis_port: redis-server from the PATH, else the one in the embedded-redis
+# artifact the tests use (./mvnw verify fetches it).
+start_redis() {
+  local redis_bin redis_jar
+  redis_bin="$(command -v redis-server || true)"
+  if [ -z "$redis_bin" ]; then
+    redis_jar=$(find ~/.m2/repository/com/github/codemonstur/embedded-redis -name 'embedded-redis-*.jar' 2> /dev/null | sort | tail -n 1)
+    if [ -z "$redis_jar" ]; then
+      echo "bench: the Redis target needs redis-server on the PATH or the embedded-redis artifact (./mvnw verify)" >&2
+      exit 2
+    fi
+    redis_bin="$work/redis-server"
+    unzip -p "$redis_jar" redis-server-6.2.6-v5-linux-amd64 > "$redis_bin"
+    chmod +x "$redis_bin"
+  fi
+  redis_port=$(free_port)
+  "$redis_bin" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$work/logs/redis.log" 2>&1 &
+  redis_pid=$!
+  pids+=("$redis_pid")
 }
