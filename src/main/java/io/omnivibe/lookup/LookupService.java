@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.jboss.logging.Logger;
 
 import io.omnivibe.config.LookupPolicy;
@@ -54,8 +53,17 @@ public class LookupService {
         return new LookupProgress(budget);
     }
 
-    @Fallback(fallbackMethod = "staleCopy", skipOn = ConversationNotFoundException.class)
+    /**
+     * The lookup, with its fallback as a recovery on the {@code Uni}: a fallback interceptor would
+     * wrap every lookup in SmallRye's machinery for an outcome that is a plain function of the failure.
+     */
     public Uni<LookupResult> lookup(ConversationKey key, LookupProgress progress) {
+        return freshOrRecent(key, progress)
+                .onFailure(failure -> !(failure instanceof ConversationNotFoundException))
+                .recoverWithUni(failure -> staleCopy(key, failure));
+    }
+
+    private Uni<LookupResult> freshOrRecent(ConversationKey key, LookupProgress progress) {
         if (freshFor.isZero()) {
             return upstreamLookup(key, progress);
         }
@@ -106,7 +114,7 @@ public class LookupService {
                 });
     }
 
-    Uni<LookupResult> staleCopy(ConversationKey key, LookupProgress progress, Throwable failure) {
+    private Uni<LookupResult> staleCopy(ConversationKey key, Throwable failure) {
         // A broken process must not hide behind its copies.
         FatalErrors.endProcessIfFatal(failure);
         Optional<StaleCopy> local = staleStore.recall(key);

@@ -2,6 +2,8 @@ package io.omnivibe.resilience;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -22,6 +24,8 @@ import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.faulttolerance.api.RateLimitType;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The policies around the upstream, nested so that each counts what it should:
@@ -40,6 +44,15 @@ import io.smallrye.mutiny.Uni;
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
  * Every number comes from {@link LookupPolicy}.
+ * <p>
+ * The guarded calls never block, so each guard runs them on the caller's thread
+ * ({@link #ON_THE_CALLING_THREAD}). Left to itself, a guard called on an event loop goes through
+ * that event loop's task queue when a call starts and again when it ends, capturing the request's
+ * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
+ * caller's context once, and only when the answer arrives elsewhere (after a retry's delay or a
+ * timeout, which fire on SmallRye's timer thread). The guards pass {@link CompletionStage}s, not
+ * {@link Uni}s: a {@code Uni} crossing a guard is subscribed and re-created, and each of those
+ * captures the request's context again; the attempt is turned into a stage once, and back once.
  */
 @ApplicationScoped
 // Built while the service starts, after the settings check: a guard that cannot be built stops
@@ -49,15 +62,17 @@ public class UpstreamGuard {
 
     /** The generic type of the guarded calls, kept for native images, where it is read by reflection. */
     @RegisterForReflection
-    static final class DocumentUni extends TypeLiteral<Uni<ConversationDocument>> {
+    static final class DocumentStage extends TypeLiteral<CompletionStage<ConversationDocument>> {
     }
+
+    private static final Executor ON_THE_CALLING_THREAD = Runnable::run;
 
     private final OmnivibeConversations upstream;
     private final UpstreamState state;
     private final LookupObserver observer;
-    private final TypedGuard<Uni<ConversationDocument>> lookupsInFlight;
-    private final TypedGuard<Uni<ConversationDocument>> circuit;
-    private final TypedGuard<Uni<ConversationDocument>> attempts;
+    private final TypedGuard<CompletionStage<ConversationDocument>> lookupsInFlight;
+    private final TypedGuard<CompletionStage<ConversationDocument>> circuit;
+    private final TypedGuard<CompletionStage<ConversationDocument>> attempts;
     /** The fleet's cap when a shared store is named and there is a cap; null otherwise. */
     private final FleetCallCap fleetCap;
     private final Counter refusals;
@@ -67,8 +82,9 @@ public class UpstreamGuard {
         this.upstream = upstream;
         this.state = state;
         this.observer = observer;
-        this.lookupsInFlight = TypedGuard.create(new DocumentUni())
+        this.lookupsInFlight = TypedGuard.create(new DocumentStage())
                 .withDescription("omnivibe-upstream-bulkhead")
+                .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 // SmallRye needs a queue of at least one for non-blocking calls: one lookup may wait
                 // for a slot (within its budget), every further one is refused at once.
                 .withBulkhead().limit(policy.bulkhead().maxInFlight()).queueSize(1).done()
@@ -77,8 +93,9 @@ public class UpstreamGuard {
                 .description("Upstream calls not made because the cap on calls per minute was reached")
                 .register(registry);
         LookupPolicy.CircuitBreaker breaker = policy.circuitBreaker();
-        this.circuit = TypedGuard.create(new DocumentUni())
+        this.circuit = TypedGuard.create(new DocumentStage())
                 .withDescription("omnivibe-upstream-circuit")
+                .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 .withCircuitBreaker()
                 .requestVolumeThreshold(breaker.window())
                 .failureRatio(breaker.failureRatio())
@@ -90,8 +107,9 @@ public class UpstreamGuard {
                 .onStateChange(state::circuitChanged)
                 .done()
                 .build();
-        TypedGuard.Builder<Uni<ConversationDocument>> attempts = TypedGuard.create(new DocumentUni())
+        TypedGuard.Builder<CompletionStage<ConversationDocument>> attempts = TypedGuard.create(new DocumentStage())
                 .withDescription("omnivibe-upstream-attempts")
+                .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 .withRetry()
                 .maxRetries(policy.retry().maxRetries())
                 .delay(policy.retry().initialDelayMs(), ChronoUnit.MILLIS)
@@ -121,7 +139,21 @@ public class UpstreamGuard {
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        return lookupsInFlight.get(() -> circuit.get(() -> attempts.get(() -> attempt(key, lastGood, progress))));
+        Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> circuit
+                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))));
+        Context caller = Vertx.currentContext();
+        return caller == null ? guarded : guarded.emitOn(backOn(caller));
+    }
+
+    /** Goes on on the caller's context (its trace id and request scope), hopping only when elsewhere. */
+    private static Executor backOn(Context caller) {
+        return task -> {
+            if (Vertx.currentContext() == caller) {
+                task.run();
+            } else {
+                caller.runOnContext(ignored -> task.run());
+            }
+        };
     }
 
     /**
