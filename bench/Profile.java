@@ -1,3 +1,7 @@
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,12 +24,14 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public class Profile {
 
+    private static final String OWN = "this service's code";
+
     /** Package prefixes and the part they belong to; the first match wins, so narrower ones come first. */
     private static final Map<String, String> PARTS = new LinkedHashMap<>();
 
     static {
-        PARTS.put("io.omnivibe.", "this service's code");
-        PARTS.put("floor.", "this service's code");
+        PARTS.put("io.omnivibe.", OWN);
+        PARTS.put("floor.", OWN);
         PARTS.put("io.netty.", "Netty");
         PARTS.put("io.vertx.redis.", "Redis client");
         PARTS.put("io.quarkus.redis.", "Redis client");
@@ -59,12 +65,14 @@ public class Profile {
     private static final String JDK = "other JDK and JVM";
 
     public static void main(String[] args) throws Exception {
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
         List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
         double microsPerRequest = args.length > 1 ? Double.parseDouble(args[1]) : Double.NaN;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> onStack = new HashMap<>();
         Map<String, Integer> methods = new HashMap<>();
         Map<String, Integer> ownMethodsOnStack = new HashMap<>();
+        Map<String, Integer> ownCharged = new HashMap<>();
         long gcNanos = 0;
         int samples = 0;
         for (RecordedEvent event : events) {
@@ -86,6 +94,9 @@ public class Profile {
                 }
             }
             self.merge(charged, 1, Integer::sum);
+            if (charged.equals(OWN) && !frames.isEmpty()) {
+                ownCharged.merge(name(frames.get(0)), 1, Integer::sum);
+            }
             if (!frames.isEmpty()) {
                 methods.merge(name(frames.get(0)), 1, Integer::sum);
             }
@@ -116,6 +127,9 @@ public class Profile {
         System.out.println("Hottest methods (innermost frame):");
         top(methods, total, 15);
         System.out.println();
+        System.out.println("Charged to this service's code (innermost frame):");
+        top(ownCharged, total, 10);
+        System.out.println();
         System.out.println("This service's methods on the stack (inclusive):");
         top(ownMethodsOnStack, total, 20);
     }
@@ -123,7 +137,7 @@ public class Profile {
     private static String share(int count, int total, double microsPerRequest) {
         double percent = 100.0 * count / total;
         return Double.isNaN(microsPerRequest) ? String.format("%.1f %%", percent)
-                : String.format("%.1f %% (%.0f µs)", percent, percent / 100 * microsPerRequest);
+                : String.format("%.1f %% (%.0f \u00b5s)", percent, percent / 100 * microsPerRequest);
     }
 
     private static void top(Map<String, Integer> counts, int total, int limit) {
