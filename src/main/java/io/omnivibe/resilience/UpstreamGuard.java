@@ -49,8 +49,9 @@ import io.vertx.core.Vertx;
  * ({@link #ON_THE_CALLING_THREAD}). Left to itself, a guard called on an event loop goes through
  * that event loop's task queue when a call starts and again when it ends, capturing the request's
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
- * caller's context once, and only when the answer arrives elsewhere (after a retry's delay or a
- * timeout, which fire on SmallRye's timer thread). The guards pass {@link CompletionStage}s, not
+ * caller's context once: an answer arrives on the REST client's context (or, after a retry's delay
+ * or a timeout, on SmallRye's timer thread); a refusal (bulkhead, open circuit, cap) comes at once,
+ * on the caller's context, and needs no hop. The guards pass {@link CompletionStage}s, not
  * {@link Uni}s: a {@code Uni} crossing a guard is subscribed and re-created, and each of those
  * captures the request's context again; the attempt is turned into a stage once, and back once.
  */
@@ -145,7 +146,7 @@ public class UpstreamGuard {
         return caller == null ? guarded : guarded.emitOn(backOn(caller));
     }
 
-    /** Goes on on the caller's context (its trace id and request scope), hopping only when elsewhere. */
+    /** Goes on on the caller's context (its trace id and request scope), hopping only when not already on it. */
     private static Executor backOn(Context caller) {
         return task -> {
             if (Vertx.currentContext() == caller) {
