@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.restassured.RestAssured;
@@ -38,34 +39,46 @@ public final class Callers {
 
     /** {@code callers} threads look up the conversations {@code next} names until {@code duration} has passed. */
     public List<Answer> run(int callers, Duration duration, LongSupplier next) throws InterruptedException {
-        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
-        long endsAt = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        for (int i = 0; i < callers; i++) {
-            pool.execute(() -> {
-                while (System.nanoTime() < endsAt) {
-                    answers.add(lookUp(next.getAsLong()));
-                }
-            });
-        }
-        pool.shutdown();
-        if (!pool.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
-            throw new IllegalStateException("callers still waiting 30 s after the end of the run");
-        }
-        return List.copyOf(answers);
+        return run(callers, duration, next, () -> false);
     }
 
     /** {@link #run} in the background. */
     public CompletableFuture<List<Answer>> runAsync(int callers, Duration duration, LongSupplier next) {
+        return runAsyncUntil(callers, duration, next, () -> false);
+    }
+
+    /**
+     * {@link #runAsync} that also ends when {@code done} says so: traffic that lasts as long as a
+     * test needs it, however slowly a busy machine serves it.
+     */
+    public CompletableFuture<List<Answer>> runAsyncUntil(int callers, Duration atMost, LongSupplier next, BooleanSupplier done) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return run(callers, duration, next);
+                return run(callers, atMost, next, done);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         });
+    }
+
+    private List<Answer> run(int callers, Duration atMost, LongSupplier next, BooleanSupplier done) throws InterruptedException {
+        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        long endsAt = System.nanoTime() + atMost.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        for (int i = 0; i < callers; i++) {
+            pool.execute(() -> {
+                while (System.nanoTime() < endsAt && !done.getAsBoolean()) {
+                    answers.add(lookUp(next.getAsLong()));
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(atMost.toSeconds() + 30, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("callers still waiting 30 s after the end of the run");
+        }
+        return List.copyOf(answers);
     }
 
     /** A socket error is an answer too, and one no test accepts: status -1. */
