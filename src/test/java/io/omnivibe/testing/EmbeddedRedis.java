@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -89,10 +92,21 @@ public final class EmbeddedRedis implements AutoCloseable {
         return client.send(request).await().atMost(Duration.ofSeconds(10));
     }
 
+    /**
+     * The server goes first: it is a process of its own and would outlive the tests. Vert.x is
+     * closed through its core API: this runs after Quarkus has stopped, when Mutiny's context
+     * propagation no longer has a context manager.
+     */
     @Override
     public void close() throws IOException {
-        client.close();
-        vertx.closeAndAwait();
         server.stop();
+        client.close();
+        try {
+            vertx.getDelegate().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("Vert.x of the test's Redis client did not close", e);
+        }
     }
 }
