@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import io.restassured.RestAssured;
 
@@ -39,22 +40,23 @@ public final class Callers {
 
     /** {@code callers} threads look up the conversations {@code next} names until {@code duration} has passed. */
     public List<Answer> run(int callers, Duration duration, LongSupplier next) throws InterruptedException {
-        return run(callers, duration, next, () -> false);
+        return run(callers, duration, next, answer -> false);
     }
 
     /** {@link #run} in the background. */
     public CompletableFuture<List<Answer>> runAsync(int callers, Duration duration, LongSupplier next) {
-        return runAsyncUntil(callers, duration, next, () -> false);
+        return runAsyncUntil(callers, duration, next, answer -> false);
     }
 
     /**
-     * {@link #runAsync} that also ends when {@code done} says so: traffic that lasts as long as a
-     * test needs it, however slowly a busy machine serves it.
+     * {@link #runAsync} that also ends as soon as one answer is {@code last}: traffic that lasts
+     * as long as a test needs it, however slowly a busy machine serves it, and not a moment
+     * longer (callers answered at once would otherwise keep both cores busy).
      */
-    public CompletableFuture<List<Answer>> runAsyncUntil(int callers, Duration atMost, LongSupplier next, BooleanSupplier done) {
+    public CompletableFuture<List<Answer>> runAsyncUntil(int callers, Duration atMost, LongSupplier next, Predicate<Answer> last) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return run(callers, atMost, next, done);
+                return run(callers, atMost, next, last);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -62,14 +64,19 @@ public final class Callers {
         });
     }
 
-    private List<Answer> run(int callers, Duration atMost, LongSupplier next, BooleanSupplier done) throws InterruptedException {
+    private List<Answer> run(int callers, Duration atMost, LongSupplier next, Predicate<Answer> last) throws InterruptedException {
         List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean ended = new AtomicBoolean();
         long endsAt = System.nanoTime() + atMost.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         for (int i = 0; i < callers; i++) {
             pool.execute(() -> {
-                while (System.nanoTime() < endsAt && !done.getAsBoolean()) {
-                    answers.add(lookUp(next.getAsLong()));
+                while (System.nanoTime() < endsAt && !ended.get()) {
+                    Answer answer = lookUp(next.getAsLong());
+                    answers.add(answer);
+                    if (last.test(answer)) {
+                        ended.set(true);
+                    }
                 }
             });
         }
