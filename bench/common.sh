@@ -1,6 +1,6 @@
-# Shared by bench/run, bench/start and bench/profile: the static upstream (nginx serving a
-# conversation on any conversation path of contact "small" or "large"), a Redis, free ports, and
-# cleanup. Source it from the project's root with $work set.
+# Shared by the bench scripts: the static upstream (nginx serving a conversation on any
+# conversation path of contact "small" or "large"), a Redis, free ports, waiting for a JVM to
+# answer, and cleanup. Source it from the project's root with $work set.
 
 export LC_ALL=C
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -43,6 +43,17 @@ free_port() { # a random port nothing answers on
     port=$((20000 + RANDOM % 40000))
     if ! (: > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
+}
+
+# Waits up to 60 s for a 2xx from $1 (a JVM starting on a busy machine); ends the script when none comes.
+wait_for() {
+  local _
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$1"; then return; fi
+    sleep 0.5
+  done
+  echo "bench: no answer from $1; logs in $work/logs/" >&2
+  exit 1
 }
 
 pids=()
