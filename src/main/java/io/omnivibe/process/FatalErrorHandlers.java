@@ -21,6 +21,7 @@ class FatalErrorHandlers {
     private static final Logger LOG = Logger.getLogger(FatalErrorHandlers.class);
 
     void onStart(@Observes StartupEvent event, Vertx vertx) {
+        FatalErrors.prepare();
         Handler<Throwable> vertxHandler = vertx.exceptionHandler();
         vertx.exceptionHandler(failure -> {
             FatalErrors.endProcessIfFatal(failure);

@@ -1,6 +1,6 @@
 package io.omnivibe.process;
 
-import org.jboss.logging.Logger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A process that met a {@link VirtualMachineError} (out of memory, stack overflow, an internal JVM
@@ -13,9 +13,30 @@ public final class FatalErrors {
 
     /** The code the JVM exits with on -XX:+ExitOnOutOfMemoryError, so that both read the same. */
     public static final int EXIT_CODE = 3;
-    private static final Logger LOG = Logger.getLogger(FatalErrors.class);
+
+    /*
+     * The last line is encoded before anything fails: a process out of memory may not allocate a
+     * log record, and the logger swallows its own failures, so the line was sometimes lost. Like
+     * the JVM's own "Terminating due to ..." line, it goes straight to stderr.
+     */
+    private static final Class<?>[] KNOWN = {
+            OutOfMemoryError.class, StackOverflowError.class, InternalError.class, UnknownError.class,
+            VirtualMachineError.class };
+    private static final byte[][] LINES = new byte[KNOWN.length][];
+
+    static {
+        for (int i = 0; i < KNOWN.length; i++) {
+            LINES[i] = ("FATAL " + KNOWN[i].getName() + ": the process can no longer be trusted and exits with code "
+                    + EXIT_CODE + " so that it is replaced" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     private FatalErrors() {
+    }
+
+    /** Loads the class and its last lines while memory is plentiful; called once on start. */
+    static void prepare() {
+        // the static initialiser has done the work
     }
 
     /** Ends the process when {@code failure}, or any of its causes, is a {@link VirtualMachineError}. */
@@ -29,11 +50,21 @@ public final class FatalErrors {
 
     private static void end(VirtualMachineError fatal) {
         try {
-            LOG.fatalf("%s: the process can no longer be trusted and exits with code %d so that it is replaced",
-                    fatal.getClass().getName(), EXIT_CODE);
+            byte[] line = lineFor(fatal);
+            System.err.write(line, 0, line.length);
+            System.err.flush();
         } finally {
             // Not System.exit: shutdown hooks would run in a broken process and could hang it.
             Runtime.getRuntime().halt(EXIT_CODE);
         }
+    }
+
+    private static byte[] lineFor(VirtualMachineError fatal) {
+        for (int i = 0; i < KNOWN.length; i++) {
+            if (KNOWN[i] == fatal.getClass()) {
+                return LINES[i];
+            }
+        }
+        return LINES[KNOWN.length - 1];
     }
 }
