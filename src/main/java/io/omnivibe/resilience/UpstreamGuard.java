@@ -1,5 +1,6 @@
 package io.omnivibe.resilience;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -7,6 +8,8 @@ import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +38,7 @@ import io.vertx.core.Vertx;
  * <li>the circuit breaker sees one outcome per lookup, after its retries, so that one failing
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
- * the lookup's budget;</li>
+ * the lookup's budget, whichever ends first;</li>
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
  * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
  * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
@@ -54,6 +57,12 @@ import io.vertx.core.Vertx;
  * on the caller's context, and needs no hop. The guards pass {@link CompletionStage}s, not
  * {@link Uni}s: a {@code Uni} crossing a guard is subscribed and re-created, and each of those
  * captures the request's context again; the attempt is turned into a stage once, and back once.
+ * <p>
+ * An attempt's timeout is a timer on the caller's event loop, not SmallRye's timeout: SmallRye's
+ * timer thread is woken for every timeout it is given, a context switch a lookup that cost about a
+ * sixth of a lookup's CPU at 32 connections and a quarter at one (docs/performance.md). It fails
+ * with SmallRye's {@link TimeoutException}, so that retries, the circuit and the answer (504) treat
+ * it as before.
  */
 @ApplicationScoped
 // Built while the service starts, after the settings check: a guard that cannot be built stops
@@ -77,6 +86,7 @@ public class UpstreamGuard {
     /** The fleet's cap when a shared store is named and there is a cap; null otherwise. */
     private final FleetCallCap fleetCap;
     private final Counter refusals;
+    private final Duration attemptTimeout;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
             SharedCallCap sharedCap, MeterRegistry registry) {
@@ -135,7 +145,8 @@ public class UpstreamGuard {
                     .onRejected(refusals::increment)
                     .done();
         }
-        this.attempts = attempts.withTimeout().duration(policy.attemptTimeoutMs(), ChronoUnit.MILLIS).done().build();
+        this.attempts = attempts.build();
+        this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
     }
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
@@ -175,10 +186,15 @@ public class UpstreamGuard {
 
     private Uni<ConversationDocument> permittedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
+        Duration remaining = progress.remaining();
+        boolean budgetEndsFirst = remaining.compareTo(attemptTimeout) <= 0;
         return upstream.fetch(key, lastGood)
                 .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))
                 .onCancellation().invoke(attempt::timedOut)
-                .ifNoItem().after(progress.remaining()).failWith(LookupTimeoutException::new)
+                .ifNoItem().after(budgetEndsFirst ? remaining : attemptTimeout)
+                .failWith(() -> budgetEndsFirst
+                        ? new LookupTimeoutException()
+                        : new TimeoutException("upstream gave no answer within the attempt timeout"))
                 .onFailure(TransientUpstreamException.class)
                 .transform(failure -> waitIsAffordable((TransientUpstreamException) failure, progress))
                 .invoke(state::recordSuccess);
