@@ -1,6 +1,6 @@
 # Shared by the bench scripts: the static upstream (nginx serving a conversation on any
 # conversation path of contact "small" or "large"), a Redis, free ports, waiting for a JVM to
-# answer, and cleanup. Source it from the project's root with $work set.
+# answer, starting a JVM, and cleanup. Source it from the project's root with $work set.
 
 export LC_ALL=C
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -54,6 +54,21 @@ wait_for() {
   done
   echo "bench: no answer from $1; logs in $work/logs/" >&2
   exit 1
+}
+
+# Starts a packaged Quarkus app (the service or the floor) in the background with $java_opts,
+# answering on port $3 and reading the static upstream, its cap on upstream calls off (a benchmark
+# makes far more calls than any quota allows), its output in $work/logs/$1.log; the rest of the
+# arguments are environment settings (NAME=value). Sets $java_pid.
+start_java() {
+  local name=$1 jar=$2 port=$3
+  shift 3
+  # shellcheck disable=SC2086
+  env "$@" LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE=0 OMNIVIBE_BASE_URL="http://127.0.0.1:$upstream_port" \
+    QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    "$java_bin" $java_opts -jar "$jar" > "$work/logs/$name.log" 2>&1 &
+  java_pid=$!
+  pids+=("$java_pid")
 }
 
 pids=()
