@@ -1,6 +1,10 @@
 package io.omnivibe.process;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A process that met a {@link VirtualMachineError} (out of memory, stack overflow, an internal JVM
@@ -19,17 +23,9 @@ public final class FatalErrors {
      * log record, and the logger swallows its own failures, so the line was sometimes lost. Like
      * the JVM's own "Terminating due to ..." line, it goes straight to stderr.
      */
-    private static final Class<?>[] KNOWN = {
-            OutOfMemoryError.class, StackOverflowError.class, InternalError.class, UnknownError.class,
-            VirtualMachineError.class };
-    private static final byte[][] LINES = new byte[KNOWN.length][];
-
-    static {
-        for (int i = 0; i < KNOWN.length; i++) {
-            LINES[i] = ("FATAL " + KNOWN[i].getName() + ": the process can no longer be trusted and exits with code "
-                    + EXIT_CODE + " so that it is replaced" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
-        }
-    }
+    private static final Map<Class<?>, byte[]> LINES = Stream.of(OutOfMemoryError.class, StackOverflowError.class,
+            InternalError.class, UnknownError.class, VirtualMachineError.class)
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), FatalErrors::line));
 
     private FatalErrors() {
     }
@@ -50,7 +46,7 @@ public final class FatalErrors {
 
     private static void end(VirtualMachineError fatal) {
         try {
-            byte[] line = lineFor(fatal);
+            byte[] line = LINES.getOrDefault(fatal.getClass(), LINES.get(VirtualMachineError.class));
             System.err.write(line, 0, line.length);
             System.err.flush();
         } finally {
@@ -59,12 +55,8 @@ public final class FatalErrors {
         }
     }
 
-    private static byte[] lineFor(VirtualMachineError fatal) {
-        for (int i = 0; i < KNOWN.length; i++) {
-            if (KNOWN[i] == fatal.getClass()) {
-                return LINES[i];
-            }
-        }
-        return LINES[KNOWN.length - 1];
+    private static byte[] line(Class<?> kind) {
+        return ("FATAL " + kind.getName() + ": the process can no longer be trusted and exits with code " + EXIT_CODE
+                + " so that it is replaced" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -54,9 +54,10 @@ import io.vertx.core.Vertx;
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
  * caller's context once: an answer arrives on the REST client's context (after a retry's delay, on
  * SmallRye's timer thread; after a timeout, on Mutiny's worker pool); a refusal (bulkhead, open
- * circuit, cap) comes at once, on the caller's context, and needs no hop. The guards pass {@link CompletionStage}s, not
- * {@link Uni}s: a {@code Uni} crossing a guard is subscribed and re-created, and each of those
- * captures the request's context again; the attempt is turned into a stage once, and back once.
+ * circuit, cap) comes at once, on the caller's context, and needs no hop. The guards pass
+ * {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is subscribed and
+ * re-created, and each of those captures the request's context again; the attempt is turned into a
+ * stage once, and back once.
  * <p>
  * An attempt's timeout is Mutiny's ({@code ifNoItem}), merged with the lookup budget's, not
  * SmallRye's: SmallRye's timer thread is woken for every timeout it is given, a context switch a
