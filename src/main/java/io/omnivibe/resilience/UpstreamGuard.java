@@ -53,17 +53,19 @@ import io.vertx.core.Vertx;
  * that event loop's task queue when a call starts and again when it ends, capturing the request's
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
  * caller's context once: an answer arrives on the REST client's context (after a retry's delay, on
- * SmallRye's timer thread; after a timeout, on Mutiny's worker pool); a refusal (bulkhead, open
- * circuit, cap) comes at once, on the caller's context, and needs no hop. The guards pass
- * {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is subscribed and
- * re-created, and each of those captures the request's context again; the attempt is turned into a
- * stage once, and back once.
+ * SmallRye's timer thread; after a timeout, where the attempt's timer was set); a refusal
+ * (bulkhead, open circuit, cap) comes at once, on the caller's context, and needs no hop. The
+ * guards pass {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is
+ * subscribed and re-created, and each of those captures the request's context again; the attempt
+ * is turned into a stage once, and back once.
  * <p>
  * An attempt's timeout is Mutiny's ({@code ifNoItem}), merged with the lookup budget's, not
  * SmallRye's: SmallRye's timer thread is woken for every timeout it is given, a context switch a
  * lookup that cost about an eighth of a lookup's CPU at 32 connections (docs/performance.md), while
- * Mutiny's scheduler wakes only for a timer due before all the others. It fails with SmallRye's
- * {@link TimeoutException}, so that retries, the circuit and the answer (504) treat it as before.
+ * Quarkus gives Mutiny a scheduler that, called on an event loop, sets a Vert.x timer on that event
+ * loop: no other thread is woken (off an event loop, after a retry's delay, its worker pool's
+ * timer). It fails with SmallRye's {@link TimeoutException}, so that retries, the circuit and the
+ * answer (504) treat it as before.
  */
 @ApplicationScoped
 // Built while the service starts, after the settings check: a guard that cannot be built stops
