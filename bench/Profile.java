@@ -17,14 +17,20 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Reads a JDK Flight Recorder file and says where the CPU went, by part of the stack. Each CPU
  * sample is charged to the innermost frame that belongs to a known library (a JDK method counts
- * for the library that called it: SHA-256 called by the service counts as the service's); the
- * microseconds are the shares times the CPU a request measured while recording.
+ * for the library that called it: SHA-256 called by the service counts as the service's), or to
+ * system calls when it was taken in a native method (a socket's read or write, epoll, waking
+ * another thread); the microseconds are the shares times the CPU a request measured while
+ * recording. It reads the CPU-time samples of JDK 25 and later when the recording has them: they
+ * are taken wherever a thread spends CPU, in system calls too. Older JDKs' execution samples see
+ * Java code only, and miss many of its samples as well.
  *
  *   java bench/Profile.java recording.jfr [CPU µs per request]
  */
 public class Profile {
 
     private static final String OWN = "this service's code";
+    private static final String SYSTEM_CALLS = "system calls (sockets, epoll, wake-ups, log writes)";
+    private static final String CPU_TIME_SAMPLE = "jdk.CPUTimeSample";
 
     /** Package prefixes and the part they belong to; the first match wins, so narrower ones come first. */
     private static final Map<String, String> PARTS = new LinkedHashMap<>();
@@ -67,6 +73,9 @@ public class Profile {
     public static void main(String[] args) throws Exception {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
         List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
+        String sampleType = events.stream().anyMatch(event -> event.getEventType().getName().equals(CPU_TIME_SAMPLE))
+                ? CPU_TIME_SAMPLE
+                : "jdk.ExecutionSample";
         double microsPerRequest = args.length > 1 ? Double.parseDouble(args[1]) : Double.NaN;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> onStack = new HashMap<>();
@@ -80,19 +89,12 @@ public class Profile {
             if (type.equals("jdk.GarbageCollection")) {
                 gcNanos += event.getDuration().toNanos();
             }
-            if (!type.equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+            if (!type.equals(sampleType) || event.getStackTrace() == null) {
                 continue;
             }
             samples++;
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
-            String charged = JDK;
-            for (RecordedFrame frame : frames) {
-                String part = partOf(frame);
-                if (part != null) {
-                    charged = part;
-                    break;
-                }
-            }
+            String charged = chargedPart(frames);
             self.merge(charged, 1, Integer::sum);
             if (charged.equals(OWN) && !frames.isEmpty()) {
                 ownCharged.merge(name(frames.get(0)), 1, Integer::sum);
@@ -100,7 +102,7 @@ public class Profile {
             if (!frames.isEmpty()) {
                 methods.merge(name(frames.get(0)), 1, Integer::sum);
             }
-            Set<String> parts = new HashSet<>();
+            Set<String> parts = new HashSet<>(Set.of(charged));
             Set<String> own = new HashSet<>();
             for (RecordedFrame frame : frames) {
                 String part = partOf(frame);
@@ -116,7 +118,7 @@ public class Profile {
             System.out.println("no CPU samples in " + args[0]);
             return;
         }
-        System.out.printf("%d CPU samples; garbage collection paused the service %.0f ms in all%n%n", samples, gcNanos / 1e6);
+        System.out.printf("%d CPU samples (%s); garbage collection paused the service %.0f ms in all%n%n", samples, sampleType, gcNanos / 1e6);
         System.out.println("| Part | self | on the stack |");
         System.out.println("| --- | --- | --- |");
         int total = samples;
@@ -143,6 +145,19 @@ public class Profile {
     private static void top(Map<String, Integer> counts, int total, int limit) {
         counts.entrySet().stream().sorted(Map.Entry.<String, Integer> comparingByValue().reversed()).limit(limit)
                 .forEach(method -> System.out.printf("  %5.1f %%  %s%n", 100.0 * method.getValue() / total, method.getKey()));
+    }
+
+    private static String chargedPart(List<RecordedFrame> frames) {
+        if (!frames.isEmpty() && frames.get(0).getType().equals("Native")) {
+            return SYSTEM_CALLS;
+        }
+        for (RecordedFrame frame : frames) {
+            String part = partOf(frame);
+            if (part != null) {
+                return part;
+            }
+        }
+        return JDK;
     }
 
     private static String partOf(RecordedFrame frame) {
