@@ -93,6 +93,11 @@ public class LookupService {
 
     private Uni<LookupResult> upstreamLookup(ConversationKey key, LookupProgress progress) {
         Duration remaining = progress.remaining();
+        if (remaining.isZero()) {
+            // Spent before the call (reading the fleet's copy can take it all): a timer needs time
+            // left, and a call started now could only end in this timeout.
+            return Uni.createFrom().failure(new LookupTimeoutException());
+        }
         return callsInFlight.join(key, () -> call(key, progress), remaining, progress::joinedCallInFlight)
                 .ifNoItem().after(remaining).failWith(LookupTimeoutException::new);
     }

@@ -188,8 +188,12 @@ public class UpstreamGuard {
     }
 
     private Uni<ConversationDocument> permittedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
         Duration remaining = progress.remaining();
+        if (remaining.isZero()) {
+            // The fleet cap's round trip to Redis took the rest of the budget.
+            return Uni.createFrom().failure(new LookupTimeoutException());
+        }
+        LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());
         boolean budgetEndsFirst = remaining.compareTo(attemptTimeout) <= 0;
         return upstream.fetch(key, lastGood)
                 .onItemOrFailure().invoke((document, failure) -> attempt.ended(failure))
