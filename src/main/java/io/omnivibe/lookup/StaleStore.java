@@ -45,6 +45,7 @@ class StaleStore {
 
     private final Cache<ConversationKey, Entry> copies;
     private final Ticker ticker;
+    private final long maxAgeNanos;
     private final long largestDocumentBytes;
 
     @Inject
@@ -66,6 +67,8 @@ class StaleStore {
      */
     StaleStore(long maxBytes, long maxEntries, Duration maxAge, Ticker ticker) {
         this.ticker = ticker;
+        // Caffeine caps an expiry at Long.MAX_VALUE nanoseconds (292 years); so does this.
+        this.maxAgeNanos = maxAge.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0 ? maxAge.toNanos() : Long.MAX_VALUE;
         this.largestDocumentBytes = maxBytes / LARGEST_SHARE;
         int leastWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxEntries));
         this.copies = Caffeine.newBuilder()
@@ -97,16 +100,22 @@ class StaleStore {
         copies.put(key, new Entry(json, fresh.etag(), ticker.read()));
     }
 
-    /** Keeps a copy another instance fetched, as old as it is: it expires when its fetch would have. */
+    /**
+     * Keeps a copy another instance fetched, as old as it is: it is served until its fetch is
+     * {@code lookup.stale.max-age-ms} old, not that long after it came here. The cache's own expiry
+     * counts from the put, so it only frees the memory later.
+     */
     void adopt(ConversationKey key, StaleCopy copy) {
-        if (copy.json().length <= largestDocumentBytes) {
+        if (copy.json().length <= largestDocumentBytes && copy.age().toNanos() < maxAgeNanos) {
             copies.put(key, new Entry(copy.json(), copy.etag(), ticker.read() - copy.age().toNanos()));
         }
     }
 
     Optional<StaleCopy> recall(ConversationKey key) {
+        long now = ticker.read();
         return Optional.ofNullable(copies.getIfPresent(key))
-                .map(entry -> new StaleCopy(entry.json(), entry.etag(), Duration.ofNanos(ticker.read() - entry.storedAtNanos())));
+                .filter(entry -> now - entry.storedAtNanos() < maxAgeNanos)
+                .map(entry -> new StaleCopy(entry.json(), entry.etag(), Duration.ofNanos(now - entry.storedAtNanos())));
     }
 
     long size() {

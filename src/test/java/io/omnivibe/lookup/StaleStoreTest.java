@@ -53,6 +53,19 @@ class StaleStoreTest {
     }
 
     @Test
+    void aCopyFetchedByAnotherInstanceIsForgottenWhenItsFetchIsTheMaximumAgeOld() {
+        store.adopt(key(1), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(9)));
+        nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+        assertThat(store.recall(key(1)).orElseThrow().age()).isEqualTo(Duration.ofMinutes(9).plusSeconds(59));
+
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(store.recall(key(1))).isEmpty();
+
+        store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11)));
+        assertThat(store.recall(key(2))).isEmpty();
+    }
+
+    @Test
     void holdsNoMoreThanTheMaximumNumberOfCopies() {
         for (long id = 1; id <= 100; id++) {
             store.remember(key(id), LookupResult.fresh(body("{}")));
