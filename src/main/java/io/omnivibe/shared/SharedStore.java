@@ -18,6 +18,7 @@ import io.omnivibe.config.LookupPolicy;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -44,7 +45,7 @@ public class SharedStore {
     }
 
     private enum Result {
-        OK, FAILED, TIMEOUT, SKIPPED
+        OK, FAILED, TIMEOUT, SKIPPED, BUSY
     }
 
     static final String HOSTS_PROPERTY = "quarkus.redis.hosts";
@@ -78,7 +79,8 @@ public class SharedStore {
             Map<Result, Timer> byResult = new EnumMap<>(Result.class);
             for (Result result : Result.values()) {
                 byResult.put(result, Timer.builder("omnivibe.shared.operations")
-                        .description("Operations on the shared store (Redis), by result; skipped: not tried while it is unreachable")
+                        .description("Operations on the shared store (Redis), by result; skipped: not tried while it is"
+                                + " unreachable; busy: not tried, every connection to it in use and the queue for one full")
                         .tag("operation", operation.name().toLowerCase())
                         .tag("result", result.name().toLowerCase())
                         .register(registry));
@@ -148,6 +150,13 @@ public class SharedStore {
                         timers.get(operation).get(Result.OK).record(took);
                         answered();
                         return Optional.ofNullable(response);
+                    }
+                    if (failure instanceof ConnectionPoolTooBusyException) {
+                        // Redis is not slow: this instance has more operations in flight than
+                        // connections to it. Taking it for unreachable would hand every lookup the
+                        // offline cap for a second, at each burst.
+                        timers.get(operation).get(Result.BUSY).record(took);
+                        return Optional.<Response> empty();
                     }
                     boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
                     timers.get(operation).get(timedOut ? Result.TIMEOUT : Result.FAILED).record(took);
