@@ -29,7 +29,9 @@ import io.vertx.mutiny.redis.client.Response;
  * otherwise, and then the service keeps everything in process. An operation never fails and never
  * waits past {@code lookup.shared.timeout-ms}: without an answer it yields empty, and the lookup
  * goes on as if in process. While Redis does not answer, one operation a second tries it and the
- * others are skipped at once, so that its outage costs lookups no waiting.
+ * others are skipped at once, so that its outage costs lookups no waiting. Redis is taken for
+ * unreachable only when an operation fails or runs out of time and no other was answered while it
+ * waited: an instance with more operations than connections is busy, not cut off.
  */
 @ApplicationScoped
 // Built while the service starts: a missing or short secret stops start-up, not a lookup.
@@ -60,6 +62,7 @@ public class SharedStore {
     private final Duration timeout;
     private final Map<Operation, Map<Result, Timer>> timers = new EnumMap<>(Operation.class);
     private final AtomicLong nextProbeNanos = new AtomicLong();
+    private volatile long lastAnsweredNanos = System.nanoTime();
     private volatile State state;
 
     SharedStore(LookupPolicy policy, Instance<Redis> redis, MeterRegistry registry) {
@@ -164,6 +167,10 @@ public class SharedStore {
                         // Redis answered, with an error about this command: it is reachable.
                         answered();
                         LOG.errorf("Shared store refused %s: %s", operation, failure.getMessage());
+                    } else if (lastAnsweredNanos - startNanos > 0) {
+                        // Redis answered other operations while this one waited (for a connection,
+                        // or through a pause of this process): it is reachable, this one was late.
+                        LOG.debugf("Shared store answered others while %s waited: %s", operation, failure);
                     } else {
                         unanswered(timedOut ? "no answer within " + timeout.toMillis() + " ms" : failure.toString());
                     }
@@ -186,6 +193,7 @@ public class SharedStore {
     }
 
     private void answered() {
+        lastAnsweredNanos = System.nanoTime();
         State before = state;
         state = State.REACHABLE;
         if (before == State.UNREACHABLE) {

@@ -68,6 +68,11 @@ public final class EmbeddedRedis implements AutoCloseable {
                 .subscribe().with(done -> sleeper.close(), failure -> sleeper.close());
     }
 
+    /** Holds every client's writes for {@code time}, answering its reads meanwhile. */
+    public void pauseWrites(Duration time) {
+        send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(time.toMillis()).arg("WRITE"));
+    }
+
     public List<String> keys() {
         Response keys = send(Request.cmd(Command.KEYS).arg("*"));
         List<String> names = new ArrayList<>();
