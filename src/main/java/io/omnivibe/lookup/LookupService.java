@@ -116,6 +116,11 @@ public class LookupService {
                 .invoke(fresh -> {
                     staleStore.remember(key, fresh);
                     sharedCopies.keep(key, fresh.json(), fresh.etag());
+                })
+                .onFailure(ConversationNotFoundException.class).invoke(() -> {
+                    // Out of the contact's reach now: a later failure must not bring it back.
+                    staleStore.forget(key);
+                    sharedCopies.forget(key);
                 });
     }
 

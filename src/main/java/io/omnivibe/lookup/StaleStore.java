@@ -111,6 +111,10 @@ class StaleStore {
         }
     }
 
+    void forget(ConversationKey key) {
+        copies.invalidate(key);
+    }
+
     Optional<StaleCopy> recall(ConversationKey key) {
         long now = ticker.read();
         return Optional.ofNullable(copies.getIfPresent(key))

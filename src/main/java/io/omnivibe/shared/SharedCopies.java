@@ -62,6 +62,16 @@ public class SharedCopies {
                 });
     }
 
+    /** Removes the fleet's copy of a conversation the upstream no longer shows, without waiting. */
+    public void forget(ConversationKey key) {
+        if (!store.enabled()) {
+            return;
+        }
+        store.send(SharedStore.Operation.WRITE, Request.cmd(Command.DEL).arg(redisKey(key)))
+                .subscribe().with(deleted -> {
+                });
+    }
+
     /** The fleet's copy of this conversation; empty when there is none, it does not open, or Redis did not answer. */
     public Uni<Optional<SharedCopy>> read(ConversationKey key) {
         if (!store.enabled()) {

@@ -226,6 +226,20 @@ class UpstreamFailuresTest {
     }
 
     @Test
+    void forgetsTheCopyOfAConversationTheUpstreamNoLongerShows() {
+        upstreamAnswers(aResponse().withStatus(200).withBody(Bodies.resource("example.json")));
+        lookUp().statusCode(200);
+        upstream.resetAll();
+        upstreamAnswers(aResponse().withStatus(404).withBody("{\"status\":404,\"error\":\"Not Found\"}"));
+        lookUpExpectingProblem(404, "conversation-not-found");
+
+        upstream.resetAll();
+        upstreamAnswers(aResponse().withStatus(500));
+
+        lookUpExpectingProblem(502, "upstream-error").header("X-Cache", nullValue());
+    }
+
+    @Test
     void leaksNoUpstreamBodyIntoProblems() {
         upstreamAnswers(aResponse().withStatus(500).withBody("SECRET-STACK-TRACE at app/controllers/x.rb:12"));
 
