@@ -176,21 +176,22 @@ public class UpstreamGuard {
      * records every lookup's outcome, even one cut short by the budget.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
+        if (fleetCap == null) {
+            return permittedAttempt(key, lastGood, progress);
+        }
         if (progress.expired()) {
+            // No permit spent on an attempt that cannot be made.
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
-        if (fleetCap != null) {
-            return fleetCap.permit()
-                    .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
-                    .chain(() -> permittedAttempt(key, lastGood, progress));
-        }
-        return permittedAttempt(key, lastGood, progress);
+        return fleetCap.permit()
+                .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
+                .chain(() -> permittedAttempt(key, lastGood, progress));
     }
 
     private Uni<ConversationDocument> permittedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         Duration remaining = progress.remaining();
         if (remaining.isZero()) {
-            // The fleet cap's round trip to Redis took the rest of the budget.
+            // Spent before this attempt: by the retries before it, or by the cap's round trip to Redis.
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
         LookupObserver.Attempt attempt = observer.attemptStarted(progress.nextAttempt());

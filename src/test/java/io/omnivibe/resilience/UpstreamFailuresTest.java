@@ -223,16 +223,8 @@ class UpstreamFailuresTest {
         upstreamAnswers(aResponse().withStatus(404).withBody("{\"status\":404,\"error\":\"Not Found\"}"));
 
         lookUpExpectingProblem(404, "conversation-not-found").header("X-Cache", nullValue());
-    }
 
-    @Test
-    void forgetsTheCopyOfAConversationTheUpstreamNoLongerShows() {
-        upstreamAnswers(aResponse().withStatus(200).withBody(Bodies.resource("example.json")));
-        lookUp().statusCode(200);
-        upstream.resetAll();
-        upstreamAnswers(aResponse().withStatus(404).withBody("{\"status\":404,\"error\":\"Not Found\"}"));
-        lookUpExpectingProblem(404, "conversation-not-found");
-
+        // Its copy is gone too: a later failure does not bring it back.
         upstream.resetAll();
         upstreamAnswers(aResponse().withStatus(500));
 
