@@ -103,11 +103,14 @@ class StaleStore {
     /**
      * Keeps a copy another instance fetched, as old as it is: it is served until its fetch is
      * {@code lookup.stale.max-age-ms} old, not that long after it came here. The cache's own expiry
-     * counts from the put, so it only frees the memory later.
+     * counts from the put, so it only frees the memory later. A copy fetched here since the fleet's
+     * was read (an identical lookup's answer arriving meanwhile) is newer and stays.
      */
     void adopt(ConversationKey key, StaleCopy copy) {
         if (copy.json().length <= largestDocumentBytes && copy.age().toNanos() < maxAgeNanos) {
-            copies.put(key, new Entry(copy.json(), copy.etag(), ticker.read() - copy.age().toNanos()));
+            Entry fleets = new Entry(copy.json(), copy.etag(), ticker.read() - copy.age().toNanos());
+            copies.asMap().merge(key, fleets,
+                    (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
         }
     }
 

@@ -66,6 +66,18 @@ class StaleStoreTest {
     }
 
     @Test
+    void keepsACopyFetchedHereOverAnOlderOneFromTheFleet() {
+        store.remember(key(1), LookupResult.fresh(body("fetched here")));
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+
+        store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5)));
+        assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("fetched here"));
+
+        store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO));
+        assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("the fleet's, newer"));
+    }
+
+    @Test
     void holdsNoMoreThanTheMaximumNumberOfCopies() {
         for (long id = 1; id <= 100; id++) {
             store.remember(key(id), LookupResult.fresh(body("{}")));
