@@ -1,35 +1,25 @@
 package io.omnivibe.resilience;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.omnivibe.upstream.TransientUpstreamException;
-import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 /**
- * Delay before each retry of one lookup: the upstream's {@code Retry-After} when it gave one
- * (the guard has already checked that it fits the budget), otherwise exponential backoff from
- * {@code lookup.retry.initial-delay-ms} with "equal jitter" (a random point in the upper half), so
- * that callers failing together do not retry together.
+ * Exponential backoff from {@code lookup.retry.initial-delay-ms} with "equal jitter" (a random
+ * point in the upper half of each step), so that callers failing together do not retry together.
+ * The upstream's {@code Retry-After}, when it gives one, takes its place ({@link UpstreamGuard}).
  */
-public final class RetryBackoff implements CustomBackoffStrategy {
+final class RetryBackoff {
 
-    private final AtomicInteger retries = new AtomicInteger();
-    private volatile long initialDelayMillis;
+    private final long initialDelayMillis;
 
-    @Override
-    public void init(long initialDelayInMillis) {
-        this.initialDelayMillis = initialDelayInMillis;
+    RetryBackoff(long initialDelayMillis) {
+        this.initialDelayMillis = initialDelayMillis;
     }
 
-    @Override
-    public long nextDelayInMillis(Throwable failure) {
-        int retry = retries.getAndIncrement();
-        if (failure instanceof TransientUpstreamException transientFailure && transientFailure.retryAfter().isPresent()) {
-            return transientFailure.retryAfter().get().toMillis();
-        }
-        long ceiling = initialDelayMillis << Math.min(retry, 20);
+    /** The wait before retry number {@code retry} of a lookup, 1 for the first. */
+    Duration before(int retry) {
+        long ceiling = initialDelayMillis << Math.min(retry - 1, 20);
         long half = ceiling / 2;
-        return half + ThreadLocalRandom.current().nextLong(ceiling - half + 1);
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
     }
 }

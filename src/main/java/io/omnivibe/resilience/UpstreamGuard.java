@@ -3,6 +3,7 @@ package io.omnivibe.resilience;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -38,7 +39,8 @@ import io.vertx.core.Vertx;
  * <li>the circuit breaker sees one outcome per lookup, after its retries, so that one failing
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
- * the lookup's budget, whichever ends first;</li>
+ * the lookup's budget, whichever ends first; a retry whose wait would outlast the budget is not
+ * made, and the lookup ends with the failure at once instead of holding its bulkhead slot;</li>
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
  * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
  * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
@@ -52,20 +54,20 @@ import io.vertx.core.Vertx;
  * ({@link #ON_THE_CALLING_THREAD}). Left to itself, a guard called on an event loop goes through
  * that event loop's task queue when a call starts and again when it ends, capturing the request's
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
- * caller's context once: an answer arrives on the REST client's context (after a retry's delay, on
- * SmallRye's timer thread; after a timeout, where the attempt's timer was set); a refusal
+ * caller's context once: an answer arrives on the REST client's context (after a timeout, where
+ * the attempt's timer was set); a refusal
  * (bulkhead, open circuit, cap) comes at once, on the caller's context, and needs no hop. The
  * guards pass {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is
  * subscribed and re-created, and each of those captures the request's context again; the attempt
  * is turned into a stage once, and back once.
  * <p>
- * An attempt's timeout is Mutiny's ({@code ifNoItem}), merged with the lookup budget's, not
- * SmallRye's: SmallRye's timer thread is woken for every timeout it is given, a context switch a
+ * An attempt's timeout and a retry's wait are Mutiny's ({@code ifNoItem}, {@code delayIt}), not
+ * SmallRye's: SmallRye's timer thread is woken for every timer it is given, a context switch a
  * lookup that cost about an eighth of a lookup's CPU at 32 connections (docs/performance.md), while
  * Quarkus gives Mutiny a scheduler that, called on an event loop, sets a Vert.x timer on that event
- * loop: no other thread is woken (off an event loop, after a retry's delay, its worker pool's
- * timer). It fails with SmallRye's {@link TimeoutException}, so that retries, the circuit and the
- * answer (504) treat it as before.
+ * loop: no other thread is woken. The timeout fails with SmallRye's {@link TimeoutException}, so
+ * that retries, the circuit and the answer (504) treat it as before; the wait is chosen here, where
+ * the lookup's budget is known ({@link #nextStep}).
  */
 @ApplicationScoped
 // Built while the service starts, after the settings check: a guard that cannot be built stops
@@ -79,6 +81,7 @@ public class UpstreamGuard {
     }
 
     private static final Executor ON_THE_CALLING_THREAD = Runnable::run;
+    private static final TransientFailure TRANSIENT = new TransientFailure();
 
     private final OmnivibeConversations upstream;
     private final UpstreamState state;
@@ -90,6 +93,8 @@ public class UpstreamGuard {
     private final FleetCallCap fleetCap;
     private final Counter refusals;
     private final Duration attemptTimeout;
+    private final int maxRetries;
+    private final RetryBackoff backoff;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
             SharedCallCap sharedCap, MeterRegistry registry) {
@@ -126,13 +131,12 @@ public class UpstreamGuard {
                 .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 .withRetry()
                 .maxRetries(policy.retry().maxRetries())
-                .delay(policy.retry().initialDelayMs(), ChronoUnit.MILLIS)
+                // Each attempt waits its own delay (attempt()), so that no wait outlasts the budget.
+                .delay(0, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
                 // The lookup budget bounds retries; this only has to be longer than it.
                 .maxDuration(policy.budgetMs() * 2, ChronoUnit.MILLIS)
-                // RetryBackoff adds its own jitter.
-                .jitter(0, ChronoUnit.MILLIS)
-                .whenException(new TransientFailure())
-                .withCustomBackoff().strategy(RetryBackoff::new).done()
+                .whenException(TRANSIENT)
                 .done();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
         this.fleetCap = callsPerMinute > 0 && sharedCap.enabled()
@@ -150,12 +154,15 @@ public class UpstreamGuard {
         }
         this.attempts = attempts.build();
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
+        this.maxRetries = policy.retry().maxRetries();
+        this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
     }
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> circuit
-                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))));
+                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))))
+                .onFailure(NoTimeToRetryException.class).transform(Throwable::getCause);
         Context caller = Vertx.currentContext();
         return caller == null ? guarded : guarded.emitOn(backOn(caller));
     }
@@ -176,6 +183,14 @@ public class UpstreamGuard {
      * records every lookup's outcome, even one cut short by the budget.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
+        Duration delay = progress.retryDelay();
+        if (delay.isZero()) {
+            return cappedAttempt(key, lastGood, progress);
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay).chain(() -> cappedAttempt(key, lastGood, progress));
+    }
+
+    private Uni<ConversationDocument> cappedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         if (fleetCap == null) {
             return permittedAttempt(key, lastGood, progress);
         }
@@ -203,16 +218,33 @@ public class UpstreamGuard {
                 .failWith(() -> budgetEndsFirst
                         ? new LookupTimeoutException()
                         : new TimeoutException("upstream gave no answer within the attempt timeout"))
-                .onFailure(TransientUpstreamException.class)
-                .transform(failure -> waitIsAffordable((TransientUpstreamException) failure, progress))
+                .onFailure(TRANSIENT).transform(failure -> nextStep(failure, progress))
                 .invoke(state::recordSuccess);
     }
 
-    /** A {@code Retry-After} longer than what is left of the budget ends the lookup now. */
-    private static RuntimeException waitIsAffordable(TransientUpstreamException failure, LookupProgress progress) {
-        return failure.retryAfter()
-                .filter(retryAfter -> retryAfter.compareTo(progress.remaining()) >= 0)
-                .<RuntimeException> map(RetryAfterBeyondBudgetException::new)
-                .orElse(failure);
+    /**
+     * After a failure worth retrying: the wait before the next attempt, the upstream's
+     * {@code Retry-After} or the backoff's. A wait that would not end within the budget ends the
+     * lookup now: with the failure as it is, or, when the upstream asked for the wait, as a
+     * {@link RetryAfterBeyondBudgetException} that passes the wait on to the caller.
+     */
+    private Throwable nextStep(Throwable failure, LookupProgress progress) {
+        Optional<Duration> retryAfter = failure instanceof TransientUpstreamException upstreamFailure
+                ? upstreamFailure.retryAfter()
+                : Optional.empty();
+        Duration remaining = progress.remaining();
+        if (retryAfter.isPresent() && retryAfter.get().compareTo(remaining) >= 0) {
+            return new RetryAfterBeyondBudgetException(retryAfter.get());
+        }
+        int attemptsMade = progress.attempts();
+        if (attemptsMade > maxRetries) {
+            return failure;
+        }
+        Duration delay = retryAfter.orElseGet(() -> backoff.before(attemptsMade));
+        if (delay.compareTo(remaining) >= 0) {
+            return new NoTimeToRetryException(failure);
+        }
+        progress.retryAfter(delay);
+        return failure;
     }
 }

@@ -5,29 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
-
-import io.omnivibe.upstream.UpstreamRateLimitedException;
-import io.omnivibe.upstream.UpstreamServerErrorException;
 
 class RetryBackoffTest {
 
     @RepeatedTest(20)
     void doublesEachDelayWithJitterInItsUpperHalf() {
-        RetryBackoff backoff = new RetryBackoff();
-        backoff.init(100);
-        UpstreamServerErrorException failure = new UpstreamServerErrorException(500, null);
+        RetryBackoff backoff = new RetryBackoff(100);
 
-        assertThat(backoff.nextDelayInMillis(failure)).isBetween(50L, 100L);
-        assertThat(backoff.nextDelayInMillis(failure)).isBetween(100L, 200L);
-        assertThat(backoff.nextDelayInMillis(failure)).isBetween(200L, 400L);
-    }
-
-    @Test
-    void waitsAsLongAsTheUpstreamAskedWhenItSaid() {
-        RetryBackoff backoff = new RetryBackoff();
-        backoff.init(100);
-
-        assertThat(backoff.nextDelayInMillis(new UpstreamRateLimitedException(Duration.ofSeconds(2)))).isEqualTo(2_000L);
+        assertThat(backoff.before(1)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+        assertThat(backoff.before(2)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(backoff.before(3)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
     }
 }
