@@ -87,9 +87,11 @@ final class PolicyRanges {
         }
     }
 
-    /**
-     * Settings that are each in range but together cut lookups short; start-up goes on and says so.
+    /*
+     * Settings that are each in range but together cut lookups short, or make a policy idle: start-up
+     * goes on and says so, a line each.
      */
+
     static Optional<String> shutdownWarning(LookupPolicy policy, Duration shutdownTimeout) {
         if (shutdownTimeout.toMillis() > policy.budgetMs()) {
             return Optional.empty();
@@ -97,6 +99,35 @@ final class PolicyRanges {
         return Optional.of("quarkus.shutdown.timeout (QUARKUS_SHUTDOWN_TIMEOUT) is " + shutdownTimeout.toMillis()
                 + " ms, not above lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
                 + " ms: lookups in flight at shutdown may be cut short");
+    }
+
+    /** The first retry waits at least half the initial delay; when that does not fit the budget, none is made. */
+    static Optional<String> retryWarning(LookupPolicy policy) {
+        long shortestFirstWait = policy.retry().initialDelayMs() / 2;
+        if (policy.retry().maxRetries() == 0 || shortestFirstWait < policy.budgetMs()) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is " + policy.retry().initialDelayMs()
+                + " ms: the first retry would wait at least " + shortestFirstWait + " ms, not within lookup.budget-ms (LOOKUP_BUDGET_MS) "
+                + policy.budgetMs() + " ms, so no lookup will be retried");
+    }
+
+    /**
+     * With a Redis named, a lookup may wait for it before calling the upstream: for the fleet's
+     * recent copy (fresh-for on) and for a permit of the fleet's cap (a cap set), each up to the
+     * shared timeout. When those waits can take the whole budget, a Redis that stops answering makes
+     * the lookups waiting on it time out instead of going on in process.
+     */
+    static Optional<String> sharedTimeoutWarning(LookupPolicy policy) {
+        int waitsBeforeTheCall = (policy.freshForMs() > 0 ? 1 : 0) + (policy.upstream().maxCallsPerMinute() > 0 ? 1 : 0);
+        long longestWait = waitsBeforeTheCall * policy.shared().timeoutMs();
+        if (waitsBeforeTheCall == 0 || longestWait < policy.budgetMs()) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is " + policy.shared().timeoutMs() + " ms, "
+                + (waitsBeforeTheCall == 1 ? "once" : "twice") + " before each upstream call: " + longestWait
+                + " ms, not below lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
+                + " ms, so lookups will time out while Redis does not answer");
     }
 
     /** {@code lookup.budget-ms} → {@code LOOKUP_BUDGET_MS}, as MicroProfile Config maps environment variables. */

@@ -21,7 +21,12 @@ class SettingsCheck {
     private static final Logger LOG = Logger.getLogger(SettingsCheck.class);
 
     void onStart(@Observes StartupEvent event, LookupPolicy policy,
-            @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
+            @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts) {
         shutdownTimeout.flatMap(timeout -> PolicyRanges.shutdownWarning(policy, timeout)).ifPresent(LOG::warn);
+        PolicyRanges.retryWarning(policy).ifPresent(LOG::warn);
+        if (redisHosts.isPresent()) {
+            PolicyRanges.sharedTimeoutWarning(policy).ifPresent(LOG::warn);
+        }
     }
 }

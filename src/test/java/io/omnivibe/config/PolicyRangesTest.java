@@ -99,4 +99,27 @@ class PolicyRangesTest {
                         + " 8000 ms: lookups in flight at shutdown may be cut short");
         assertThat(PolicyRanges.shutdownWarning(policy, Duration.ofSeconds(9))).isEmpty();
     }
+
+    @Test
+    void warnsWhenNoRetryCanFitTheBudget() throws IOException {
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "12000")))).hasValue(
+                "lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is 12000 ms: the first retry would wait at least"
+                        + " 6000 ms, not within lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so no lookup will be retried");
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9000")))).isEmpty();
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "12000",
+                "lookup.retry.max-retries", "0")))).isEmpty();
+    }
+
+    @Test
+    void warnsWhenWaitingForRedisCanTakeTheWholeBudget() throws IOException {
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "5000")))).hasValue(
+                "lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is 5000 ms, once before each upstream call: 5000 ms,"
+                        + " not below lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so lookups will time out while Redis does not answer");
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "3000",
+                "lookup.fresh-for-ms", "1000")))).hasValueSatisfying(
+                        warning -> assertThat(warning).contains("twice before each upstream call: 6000 ms"));
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "3000")))).isEmpty();
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "9000",
+                "lookup.upstream.max-calls-per-minute", "0")))).as("no Redis operation before the call").isEmpty();
+    }
 }
