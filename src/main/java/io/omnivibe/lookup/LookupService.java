@@ -76,10 +76,7 @@ public class LookupService {
         }
         return sharedCopies.read(key).flatMap(shared -> shared.map(LookupService::asStaleCopy)
                 .filter(this::isRecent)
-                .map(copy -> {
-                    staleStore.adopt(key, copy);
-                    return Uni.createFrom().item(LookupResult.recent(copy));
-                })
+                .map(copy -> Uni.createFrom().item(LookupResult.recent(staleStore.adopt(key, copy))))
                 .orElseGet(() -> upstreamLookup(key, progress)));
     }
 
@@ -132,9 +129,13 @@ public class LookupService {
             return served(key, local, failure, "the");
         }
         return sharedCopies.read(key).flatMap(shared -> {
-            Optional<StaleCopy> fleetCopy = shared.map(LookupService::asStaleCopy);
-            fleetCopy.ifPresent(copy -> staleStore.adopt(key, copy));
-            return served(key, fleetCopy, failure, "the fleet's");
+            if (shared.isEmpty()) {
+                return served(key, Optional.empty(), failure, "the fleet's");
+            }
+            StaleCopy fleetCopy = asStaleCopy(shared.get());
+            // A fresh answer may have landed here since the read: the newer copy is served.
+            StaleCopy kept = staleStore.adopt(key, fleetCopy);
+            return served(key, Optional.of(kept), failure, kept == fleetCopy ? "the fleet's" : "the");
         });
     }
 

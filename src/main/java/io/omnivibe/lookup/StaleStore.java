@@ -104,14 +104,20 @@ class StaleStore {
      * Keeps a copy another instance fetched, as old as it is: it is served until its fetch is
      * {@code lookup.stale.max-age-ms} old, not that long after it came here. The cache's own expiry
      * counts from the put, so it only frees the memory later. A copy fetched here since the fleet's
-     * was read (an identical lookup's answer arriving meanwhile) is newer and stays.
+     * was read (an identical lookup's answer arriving meanwhile) is newer: it stays, and is the one
+     * to serve.
+     *
+     * @return the copy to serve: the newer of the two
      */
-    void adopt(ConversationKey key, StaleCopy copy) {
-        if (copy.json().length <= largestDocumentBytes && copy.age().toNanos() < maxAgeNanos) {
-            Entry fleets = new Entry(copy.json(), copy.etag(), ticker.read() - copy.age().toNanos());
-            copies.asMap().merge(key, fleets,
-                    (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
+    StaleCopy adopt(ConversationKey key, StaleCopy copy) {
+        if (copy.json().length > largestDocumentBytes || copy.age().toNanos() >= maxAgeNanos) {
+            return copy;
         }
+        long now = ticker.read();
+        Entry fleets = new Entry(copy.json(), copy.etag(), now - copy.age().toNanos());
+        Entry kept = copies.asMap().merge(key, fleets,
+                (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
+        return kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), Duration.ofNanos(now - kept.storedAtNanos()));
     }
 
     void forget(ConversationKey key) {

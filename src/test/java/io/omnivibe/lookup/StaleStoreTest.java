@@ -70,10 +70,13 @@ class StaleStoreTest {
         store.remember(key(1), LookupResult.fresh(body("fetched here")));
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 
-        store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5)));
+        StaleCopy served = store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5)));
+        assertThat(served.json()).isEqualTo(body("fetched here"));
+        assertThat(served.age()).isEqualTo(Duration.ofSeconds(1));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("fetched here"));
 
-        store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO));
+        served = store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO));
+        assertThat(served.json()).isEqualTo(body("the fleet's, newer"));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("the fleet's, newer"));
     }
 
