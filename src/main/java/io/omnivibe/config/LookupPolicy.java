@@ -19,6 +19,14 @@ public interface LookupPolicy {
     long attemptTimeoutMs();
 
     /**
+     * Time an attempt needs left in the budget to be worth making after a wait (a retry's, or
+     * Redis's): a tenth of the attempt timeout. Less would spend an upstream call on a timeout.
+     */
+    default long shortestAttemptMs() {
+        return Math.max(1, attemptTimeoutMs() / 10);
+    }
+
+    /**
      * A copy fetched less than this ago (by any instance sharing a Redis) is answered without an
      * upstream call. 0: every lookup reads the upstream.
      */

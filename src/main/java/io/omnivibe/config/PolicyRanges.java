@@ -87,11 +87,10 @@ final class PolicyRanges {
         }
     }
 
-    /*
-     * Settings that are each in range but together cut lookups short, or make a policy idle: start-up
-     * goes on and says so, a line each.
-     */
+    // Settings that are each in range but together cut lookups short, or leave a policy idle:
+    // start-up goes on and says so, a line each.
 
+    /** The shutdown's timeout must outlast the lookups in flight. */
     static Optional<String> shutdownWarning(LookupPolicy policy, Duration shutdownTimeout) {
         if (shutdownTimeout.toMillis() > policy.budgetMs()) {
             return Optional.empty();
@@ -101,33 +100,39 @@ final class PolicyRanges {
                 + " ms: lookups in flight at shutdown may be cut short");
     }
 
-    /** The first retry waits at least half the initial delay; when that does not fit the budget, none is made. */
+    /**
+     * The first backoff is at least half the initial delay; when that leaves the attempt after it
+     * less than its shortest useful time in the budget, only the upstream's {@code Retry-After} can
+     * bring a retry.
+     */
     static Optional<String> retryWarning(LookupPolicy policy) {
         long shortestFirstWait = policy.retry().initialDelayMs() / 2;
-        if (policy.retry().maxRetries() == 0 || shortestFirstWait < policy.budgetMs()) {
+        if (policy.retry().maxRetries() == 0 || shortestFirstWait + policy.shortestAttemptMs() < policy.budgetMs()) {
             return Optional.empty();
         }
         return Optional.of("lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is " + policy.retry().initialDelayMs()
-                + " ms: the first retry would wait at least " + shortestFirstWait + " ms, not within lookup.budget-ms (LOOKUP_BUDGET_MS) "
-                + policy.budgetMs() + " ms, so no lookup will be retried");
+                + " ms: a first backoff of at least " + shortestFirstWait + " ms leaves no time for another attempt within"
+                + " lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
+                + " ms, so failures are retried only when the upstream asks for a shorter wait (Retry-After)");
     }
 
     /**
-     * With a Redis named, a lookup may wait for it before calling the upstream: for the fleet's
+     * With a Redis named, a lookup may wait for it before its first upstream call: for the fleet's
      * recent copy (fresh-for on) and for a permit of the fleet's cap (a cap set), each up to the
-     * shared timeout. When those waits can take the whole budget, a Redis that stops answering makes
-     * the lookups waiting on it time out instead of going on in process.
+     * shared timeout. When those waits leave the call less than its shortest useful time, a Redis
+     * that stops answering times out the lookups under way (later ones skip it: it is then
+     * unreachable, tried once a second).
      */
     static Optional<String> sharedTimeoutWarning(LookupPolicy policy) {
         int waitsBeforeTheCall = (policy.freshForMs() > 0 ? 1 : 0) + (policy.upstream().maxCallsPerMinute() > 0 ? 1 : 0);
         long longestWait = waitsBeforeTheCall * policy.shared().timeoutMs();
-        if (waitsBeforeTheCall == 0 || longestWait < policy.budgetMs()) {
+        if (waitsBeforeTheCall == 0 || longestWait + policy.shortestAttemptMs() < policy.budgetMs()) {
             return Optional.empty();
         }
-        return Optional.of("lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is " + policy.shared().timeoutMs() + " ms, "
-                + (waitsBeforeTheCall == 1 ? "once" : "twice") + " before each upstream call: " + longestWait
-                + " ms, not below lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
-                + " ms, so lookups will time out while Redis does not answer");
+        return Optional.of("lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is " + policy.shared().timeoutMs() + " ms, and a"
+                + " lookup may wait for Redis " + (waitsBeforeTheCall == 1 ? "once" : "twice") + " before its first upstream call: "
+                + longestWait + " ms, leaving the call less than " + policy.shortestAttemptMs() + " ms of lookup.budget-ms"
+                + " (LOOKUP_BUDGET_MS) " + policy.budgetMs() + " ms, so lookups under way when Redis stops answering will time out");
     }
 
     /** {@code lookup.budget-ms} → {@code LOOKUP_BUDGET_MS}, as MicroProfile Config maps environment variables. */

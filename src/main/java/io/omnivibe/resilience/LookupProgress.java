@@ -13,7 +13,6 @@ public final class LookupProgress {
     private final long expiresAtNanos;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile boolean joinedCallInFlight;
-    private volatile Duration retryDelay = Duration.ZERO;
 
     public LookupProgress(Duration budget) {
         this.expiresAtNanos = startedNanos + budget.toNanos();
@@ -31,16 +30,6 @@ public final class LookupProgress {
     /** Counts an upstream attempt and returns its number, 1 for the first. */
     int nextAttempt() {
         return attempts.incrementAndGet();
-    }
-
-    /** Set when an attempt failed and another will follow: how long to wait before it. */
-    void retryAfter(Duration delay) {
-        retryDelay = delay;
-    }
-
-    /** The wait before the next attempt: none before the first. */
-    Duration retryDelay() {
-        return retryDelay;
     }
 
     public int attempts() {

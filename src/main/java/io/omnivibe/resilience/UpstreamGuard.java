@@ -39,8 +39,9 @@ import io.vertx.core.Vertx;
  * <li>the circuit breaker sees one outcome per lookup, after its retries, so that one failing
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
- * the lookup's budget, whichever ends first; a retry whose wait would outlast the budget is not
- * made, and the lookup ends with the failure at once instead of holding its bulkhead slot;</li>
+ * the lookup's budget, whichever ends first; a retry whose wait would leave the next attempt less
+ * than its shortest useful time ({@link LookupPolicy#shortestAttemptMs()}) is not made, and the
+ * lookup ends with its failure at once instead of holding its bulkhead slot;</li>
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
  * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
  * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
@@ -54,20 +55,21 @@ import io.vertx.core.Vertx;
  * ({@link #ON_THE_CALLING_THREAD}). Left to itself, a guard called on an event loop goes through
  * that event loop's task queue when a call starts and again when it ends, capturing the request's
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
- * caller's context once: an answer arrives on the REST client's context (after a timeout, where
- * the attempt's timer was set); a refusal
+ * caller's context once: an answer arrives on the REST client's context (after a retry's wait, on
+ * SmallRye's timer thread; after a timeout, where the attempt's timer was set); a refusal
  * (bulkhead, open circuit, cap) comes at once, on the caller's context, and needs no hop. The
  * guards pass {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is
  * subscribed and re-created, and each of those captures the request's context again; the attempt
  * is turned into a stage once, and back once.
  * <p>
- * An attempt's timeout and a retry's wait are Mutiny's ({@code ifNoItem}, {@code delayIt}), not
- * SmallRye's: SmallRye's timer thread is woken for every timer it is given, a context switch a
+ * An attempt's timeout is Mutiny's ({@code ifNoItem}), merged with the lookup budget's, not
+ * SmallRye's: SmallRye's timer thread is woken for every timeout it is given, a context switch a
  * lookup that cost about an eighth of a lookup's CPU at 32 connections (docs/performance.md), while
  * Quarkus gives Mutiny a scheduler that, called on an event loop, sets a Vert.x timer on that event
- * loop: no other thread is woken. The timeout fails with SmallRye's {@link TimeoutException}, so
- * that retries, the circuit and the answer (504) treat it as before; the wait is chosen here, where
- * the lookup's budget is known ({@link #nextStep}).
+ * loop: no other thread is woken (off an event loop, after a retry's wait, its worker pool's
+ * timer). It fails with SmallRye's {@link TimeoutException}, so that retries, the circuit and the
+ * answer (504) treat it as before. SmallRye's timer still runs the retries' waits, which only
+ * failing attempts have.
  */
 @ApplicationScoped
 // Built while the service starts, after the settings check: a guard that cannot be built stops
@@ -95,6 +97,7 @@ public class UpstreamGuard {
     private final Duration attemptTimeout;
     private final int maxRetries;
     private final RetryBackoff backoff;
+    private final Duration shortestAttempt;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
             SharedCallCap sharedCap, MeterRegistry registry) {
@@ -131,12 +134,15 @@ public class UpstreamGuard {
                 .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 .withRetry()
                 .maxRetries(policy.retry().maxRetries())
-                // Each attempt waits its own delay (attempt()), so that no wait outlasts the budget.
+                // Whether and after what wait to retry is decided by nextStep, where the lookup's
+                // budget is known; SmallRye counts the retries and waits, so that the cap's permit
+                // below is taken when the call is made.
+                .whenException(PlannedRetry.class::isInstance)
+                .withCustomBackoff().strategy(() -> planned -> ((PlannedRetry) planned).retryWait().toMillis()).done()
                 .delay(0, ChronoUnit.MILLIS)
                 .jitter(0, ChronoUnit.MILLIS)
                 // The lookup budget bounds retries; this only has to be longer than it.
                 .maxDuration(policy.budgetMs() * 2, ChronoUnit.MILLIS)
-                .whenException(TRANSIENT)
                 .done();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
         this.fleetCap = callsPerMinute > 0 && sharedCap.enabled()
@@ -156,13 +162,13 @@ public class UpstreamGuard {
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
         this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
+        this.shortestAttempt = Duration.ofMillis(policy.shortestAttemptMs());
     }
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> circuit
-                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))))
-                .onFailure(NoTimeToRetryException.class).transform(Throwable::getCause);
+                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))));
         Context caller = Vertx.currentContext();
         return caller == null ? guarded : guarded.emitOn(backOn(caller));
     }
@@ -183,14 +189,6 @@ public class UpstreamGuard {
      * records every lookup's outcome, even one cut short by the budget.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        Duration delay = progress.retryDelay();
-        if (delay.isZero()) {
-            return cappedAttempt(key, lastGood, progress);
-        }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(delay).chain(() -> cappedAttempt(key, lastGood, progress));
-    }
-
-    private Uni<ConversationDocument> cappedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         if (fleetCap == null) {
             return permittedAttempt(key, lastGood, progress);
         }
@@ -223,28 +221,25 @@ public class UpstreamGuard {
     }
 
     /**
-     * After a failure worth retrying: the wait before the next attempt, the upstream's
-     * {@code Retry-After} or the backoff's. A wait that would not end within the budget ends the
-     * lookup now: with the failure as it is, or, when the upstream asked for the wait, as a
+     * After a failure worth retrying: a {@link PlannedRetry} with its wait (the upstream's
+     * {@code Retry-After}, else the backoff's) while retries are left and the wait leaves the next
+     * attempt its shortest useful time within the budget. Otherwise the lookup ends now: with the
+     * failure as it is, or, when the upstream asked for a wait it cannot have, as a
      * {@link RetryAfterBeyondBudgetException} that passes the wait on to the caller.
      */
     private Throwable nextStep(Throwable failure, LookupProgress progress) {
         Optional<Duration> retryAfter = failure instanceof TransientUpstreamException upstreamFailure
                 ? upstreamFailure.retryAfter()
                 : Optional.empty();
-        Duration remaining = progress.remaining();
-        if (retryAfter.isPresent() && retryAfter.get().compareTo(remaining) >= 0) {
+        Duration usable = progress.remaining().minus(shortestAttempt);
+        if (retryAfter.isPresent() && retryAfter.get().compareTo(usable) >= 0) {
             return new RetryAfterBeyondBudgetException(retryAfter.get());
         }
         int attemptsMade = progress.attempts();
         if (attemptsMade > maxRetries) {
             return failure;
         }
-        Duration delay = retryAfter.orElseGet(() -> backoff.before(attemptsMade));
-        if (delay.compareTo(remaining) >= 0) {
-            return new NoTimeToRetryException(failure);
-        }
-        progress.retryAfter(delay);
-        return failure;
+        Duration wait = retryAfter.orElseGet(() -> backoff.before(attemptsMade));
+        return wait.compareTo(usable) < 0 ? new PlannedRetry(failure, wait) : failure;
     }
 }

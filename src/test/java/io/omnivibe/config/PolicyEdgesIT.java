@@ -25,9 +25,11 @@ import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.PackagedService;
 
 /**
- * Every policy at an edge of its range still gives a service that answers lookups: a combination
- * the ranges allow must not fail where nothing checks it, when the first lookup builds what the
- * settings describe. The budget keeps its default, so that a failure is answered within seconds.
+ * Every lookup policy at an edge of its range still gives a service that answers lookups: a
+ * combination the ranges allow must not fail where nothing checks it, when the first lookup builds
+ * what the settings describe. The budget and the attempt timeout keep their defaults (an attempt of
+ * 1 ms cannot read a conversation; a failure answered within seconds needs a budget of seconds), and
+ * the shared store's settings, which need a Redis, are not set.
  */
 class PolicyEdgesIT {
 

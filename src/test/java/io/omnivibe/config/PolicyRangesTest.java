@@ -101,24 +101,27 @@ class PolicyRangesTest {
     }
 
     @Test
-    void warnsWhenNoRetryCanFitTheBudget() throws IOException {
-        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "12000")))).hasValue(
-                "lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is 12000 ms: the first retry would wait at least"
-                        + " 6000 ms, not within lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so no lookup will be retried");
-        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9000")))).isEmpty();
+    void warnsWhenNoBackoffCanFitTheBudget() throws IOException {
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9600")))).hasValue(
+                "lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is 9600 ms: a first backoff of at least 4800 ms"
+                        + " leaves no time for another attempt within lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so failures"
+                        + " are retried only when the upstream asks for a shorter wait (Retry-After)");
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9000"))))
+                .as("4500 ms, and the attempt after it has its shortest useful 200 ms").isEmpty();
         assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "12000",
                 "lookup.retry.max-retries", "0")))).isEmpty();
     }
 
     @Test
-    void warnsWhenWaitingForRedisCanTakeTheWholeBudget() throws IOException {
-        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "5000")))).hasValue(
-                "lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is 5000 ms, once before each upstream call: 5000 ms,"
-                        + " not below lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so lookups will time out while Redis does not answer");
-        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "3000",
+    void warnsWhenWaitingForRedisCanLeaveNoTimeForTheCall() throws IOException {
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "4800")))).hasValue(
+                "lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is 4800 ms, and a lookup may wait for Redis once before its"
+                        + " first upstream call: 4800 ms, leaving the call less than 200 ms of lookup.budget-ms (LOOKUP_BUDGET_MS)"
+                        + " 5000 ms, so lookups under way when Redis stops answering will time out");
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "2400",
                 "lookup.fresh-for-ms", "1000")))).hasValueSatisfying(
-                        warning -> assertThat(warning).contains("twice before each upstream call: 6000 ms"));
-        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "3000")))).isEmpty();
+                        warning -> assertThat(warning).contains("twice before its first upstream call: 4800 ms"));
+        assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "4700")))).isEmpty();
         assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "9000",
                 "lookup.upstream.max-calls-per-minute", "0")))).as("no Redis operation before the call").isEmpty();
     }
