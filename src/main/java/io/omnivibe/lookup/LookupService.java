@@ -130,7 +130,8 @@ public class LookupService {
         }
         return sharedCopies.read(key).flatMap(shared -> {
             if (shared.isEmpty()) {
-                return served(key, Optional.empty(), failure, "the fleet's");
+                // A fresh answer may have landed here since the first look.
+                return served(key, staleStore.recall(key), failure, "the");
             }
             StaleCopy fleetCopy = asStaleCopy(shared.get());
             // A fresh answer may have landed here since the read: the newer copy is served.

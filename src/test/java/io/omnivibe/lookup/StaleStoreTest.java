@@ -81,6 +81,16 @@ class StaleStoreTest {
     }
 
     @Test
+    void servesACopyFetchedHereOverAnOlderOneFromTheFleetTooLargeToKeep() {
+        StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
+        store.remember(key(1), LookupResult.fresh(body("fetched here")));
+        byte[] large = new byte[11_000];
+
+        assertThat(store.adopt(key(1), new StaleCopy(large, "tag", Duration.ofSeconds(5))).json()).isEqualTo(body("fetched here"));
+        assertThat(store.adopt(key(2), new StaleCopy(large, "tag", Duration.ofSeconds(5))).json()).isSameAs(large);
+    }
+
+    @Test
     void holdsNoMoreThanTheMaximumNumberOfCopies() {
         for (long id = 1; id <= 100; id++) {
             store.remember(key(id), LookupResult.fresh(body("{}")));
