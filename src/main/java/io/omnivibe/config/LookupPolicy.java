@@ -20,10 +20,11 @@ public interface LookupPolicy {
 
     /**
      * Time an attempt needs left in the budget to be worth making after a wait (a retry's, or
-     * Redis's): a tenth of the attempt timeout. Less would spend an upstream call on a timeout.
+     * Redis's): a tenth of the attempt timeout, or of the budget when that is shorter. Less would
+     * spend an upstream call on a timeout.
      */
     default long shortestAttemptMs() {
-        return Math.max(1, attemptTimeoutMs() / 10);
+        return Math.max(1, Math.min(attemptTimeoutMs(), budgetMs()) / 10);
     }
 
     /**

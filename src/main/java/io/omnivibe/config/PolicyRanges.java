@@ -102,12 +102,13 @@ final class PolicyRanges {
 
     /**
      * The first backoff is at least half the initial delay; when that leaves the attempt after it
-     * less than its shortest useful time in the budget, only the upstream's {@code Retry-After} can
-     * bring a retry.
+     * less than it needs in the budget (its shortest useful time, and with a Redis and a cap the
+     * permit's round trip), only the upstream's {@code Retry-After} can bring a retry.
      */
-    static Optional<String> retryWarning(LookupPolicy policy) {
+    static Optional<String> retryWarning(LookupPolicy policy, boolean redisNamed) {
         long shortestFirstWait = policy.retry().initialDelayMs() / 2;
-        if (policy.retry().maxRetries() == 0 || shortestFirstWait + policy.shortestAttemptMs() < policy.budgetMs()) {
+        long permitWait = redisNamed && policy.upstream().maxCallsPerMinute() > 0 ? policy.shared().timeoutMs() : 0;
+        if (policy.retry().maxRetries() == 0 || shortestFirstWait + permitWait + policy.shortestAttemptMs() < policy.budgetMs()) {
             return Optional.empty();
         }
         return Optional.of("lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is " + policy.retry().initialDelayMs()

@@ -23,9 +23,11 @@ class SettingsCheck {
     void onStart(@Observes StartupEvent event, LookupPolicy policy,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
             @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts) {
+        // As the shared store decides whether a Redis is named.
+        boolean redisNamed = redisHosts.filter(hosts -> !hosts.isBlank()).isPresent();
         shutdownTimeout.flatMap(timeout -> PolicyRanges.shutdownWarning(policy, timeout)).ifPresent(LOG::warn);
-        PolicyRanges.retryWarning(policy).ifPresent(LOG::warn);
-        if (redisHosts.isPresent()) {
+        PolicyRanges.retryWarning(policy, redisNamed).ifPresent(LOG::warn);
+        if (redisNamed) {
             PolicyRanges.sharedTimeoutWarning(policy).ifPresent(LOG::warn);
         }
     }

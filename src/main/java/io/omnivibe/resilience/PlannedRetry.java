@@ -3,9 +3,9 @@ package io.omnivibe.resilience;
 import java.time.Duration;
 
 /**
- * A failed attempt that {@link UpstreamGuard} decided to retry, and the wait it chose. It never
- * leaves the retry: the guard plans a retry only while retries are left and the wait fits the
- * lookup's budget, so SmallRye always makes it, after the wait.
+ * A failed attempt that {@link UpstreamGuard} would retry, and the wait it chose (one that fits the
+ * lookup's budget). SmallRye makes the retry, after the wait, while retries are left; the last one
+ * (or any, with fault tolerance switched off) leaves the guard, which hands on the failure itself.
  */
 final class PlannedRetry extends RuntimeException {
 

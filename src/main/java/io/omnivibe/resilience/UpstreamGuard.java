@@ -40,8 +40,9 @@ import io.vertx.core.Vertx;
  * conversation counts once, not once per attempt;</li>
  * <li>inside, transient failures are retried with backoff, each attempt under its own timeout and
  * the lookup's budget, whichever ends first; a retry whose wait would leave the next attempt less
- * than its shortest useful time ({@link LookupPolicy#shortestAttemptMs()}) is not made, and the
- * lookup ends with its failure at once instead of holding its bulkhead slot;</li>
+ * than its shortest useful time ({@link LookupPolicy#shortestAttemptMs()}, and the fleet cap's
+ * Redis round trip) is not made, and the lookup ends with its failure at once instead of holding
+ * its bulkhead slot;</li>
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
  * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
  * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
@@ -56,7 +57,8 @@ import io.vertx.core.Vertx;
  * that event loop's task queue when a call starts and again when it ends, capturing the request's
  * context each time: six hops a lookup for three guards. {@link #fetch} instead comes back to the
  * caller's context once: an answer arrives on the REST client's context (after a retry's wait, on
- * SmallRye's timer thread; after a timeout, where the attempt's timer was set); a refusal
+ * the worker thread SmallRye's timer hands the attempt to; after a timeout, where the attempt's
+ * timer was set); a refusal
  * (bulkhead, open circuit, cap) comes at once, on the caller's context, and needs no hop. The
  * guards pass {@link CompletionStage}s, not {@link Uni}s: a {@code Uni} crossing a guard is
  * subscribed and re-created, and each of those captures the request's context again; the attempt
@@ -95,9 +97,9 @@ public class UpstreamGuard {
     private final FleetCallCap fleetCap;
     private final Counter refusals;
     private final Duration attemptTimeout;
-    private final int maxRetries;
     private final RetryBackoff backoff;
-    private final Duration shortestAttempt;
+    /** What an attempt needs left after a retry's wait: its shortest useful time, and the fleet cap's Redis round trip. */
+    private final Duration timeAnAttemptNeeds;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
             SharedCallCap sharedCap, MeterRegistry registry) {
@@ -136,7 +138,8 @@ public class UpstreamGuard {
                 .maxRetries(policy.retry().maxRetries())
                 // Whether and after what wait to retry is decided by nextStep, where the lookup's
                 // budget is known; SmallRye counts the retries and waits, so that the cap's permit
-                // below is taken when the call is made.
+                // below is taken when the call is made. The last planned retry, when none is left,
+                // leaves the guard and fetch hands on its failure.
                 .whenException(PlannedRetry.class::isInstance)
                 .withCustomBackoff().strategy(() -> planned -> ((PlannedRetry) planned).retryWait().toMillis()).done()
                 .delay(0, ChronoUnit.MILLIS)
@@ -160,15 +163,15 @@ public class UpstreamGuard {
         }
         this.attempts = attempts.build();
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
-        this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
-        this.shortestAttempt = Duration.ofMillis(policy.shortestAttemptMs());
+        this.timeAnAttemptNeeds = Duration.ofMillis(policy.shortestAttemptMs() + (fleetCap == null ? 0 : policy.shared().timeoutMs()));
     }
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> circuit
-                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))));
+                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))))
+                .onFailure(PlannedRetry.class).transform(Throwable::getCause);
         Context caller = Vertx.currentContext();
         return caller == null ? guarded : guarded.emitOn(backOn(caller));
     }
@@ -222,24 +225,20 @@ public class UpstreamGuard {
 
     /**
      * After a failure worth retrying: a {@link PlannedRetry} with its wait (the upstream's
-     * {@code Retry-After}, else the backoff's) while retries are left and the wait leaves the next
-     * attempt its shortest useful time within the budget. Otherwise the lookup ends now: with the
-     * failure as it is, or, when the upstream asked for a wait it cannot have, as a
+     * {@code Retry-After}, else the backoff's) when the wait leaves the next attempt the time it
+     * needs within the budget; SmallRye makes it while retries are left. Otherwise the lookup ends
+     * now: with the failure as it is, or, when the upstream asked for a wait it cannot have, as a
      * {@link RetryAfterBeyondBudgetException} that passes the wait on to the caller.
      */
     private Throwable nextStep(Throwable failure, LookupProgress progress) {
         Optional<Duration> retryAfter = failure instanceof TransientUpstreamException upstreamFailure
                 ? upstreamFailure.retryAfter()
                 : Optional.empty();
-        Duration usable = progress.remaining().minus(shortestAttempt);
+        Duration usable = progress.remaining().minus(timeAnAttemptNeeds);
         if (retryAfter.isPresent() && retryAfter.get().compareTo(usable) >= 0) {
             return new RetryAfterBeyondBudgetException(retryAfter.get());
         }
-        int attemptsMade = progress.attempts();
-        if (attemptsMade > maxRetries) {
-            return failure;
-        }
-        Duration wait = retryAfter.orElseGet(() -> backoff.before(attemptsMade));
+        Duration wait = retryAfter.orElseGet(() -> backoff.before(progress.attempts()));
         return wait.compareTo(usable) < 0 ? new PlannedRetry(failure, wait) : failure;
     }
 }

@@ -102,14 +102,23 @@ class PolicyRangesTest {
 
     @Test
     void warnsWhenNoBackoffCanFitTheBudget() throws IOException {
-        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9600")))).hasValue(
+        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9600")), false)).hasValue(
                 "lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is 9600 ms: a first backoff of at least 4800 ms"
                         + " leaves no time for another attempt within lookup.budget-ms (LOOKUP_BUDGET_MS) 5000 ms, so failures"
                         + " are retried only when the upstream asks for a shorter wait (Retry-After)");
-        assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "9000"))))
-                .as("4500 ms, and the attempt after it has its shortest useful 200 ms").isEmpty();
+        LookupPolicy justFits = policyWith(Map.of("lookup.retry.initial-delay-ms", "9500"));
+        assertThat(PolicyRanges.retryWarning(justFits, false)).as("4750 ms, and the attempt after it has its shortest useful 200 ms")
+                .isEmpty();
+        assertThat(PolicyRanges.retryWarning(justFits, true)).as("a Redis permit may take 50 ms more").isPresent();
         assertThat(PolicyRanges.retryWarning(policyWith(Map.of("lookup.retry.initial-delay-ms", "12000",
-                "lookup.retry.max-retries", "0")))).isEmpty();
+                "lookup.retry.max-retries", "0")), false)).isEmpty();
+    }
+
+    @Test
+    void leavesAnAttemptATenthOfItsTimeoutOrOfTheBudget() throws IOException {
+        assertThat(policyWith(Map.of()).shortestAttemptMs()).isEqualTo(200);
+        assertThat(policyWith(Map.of("lookup.attempt-timeout-ms", "300000")).shortestAttemptMs()).isEqualTo(500);
+        assertThat(policyWith(Map.of("lookup.budget-ms", "5")).shortestAttemptMs()).isEqualTo(1);
     }
 
     @Test
