@@ -111,7 +111,7 @@ class StaleStore {
      */
     StaleCopy adopt(ConversationKey key, StaleCopy copy) {
         if (copy.json().length > largestDocumentBytes || copy.age().toNanos() >= maxAgeNanos) {
-            return recall(key).filter(held -> held.age().compareTo(copy.age()) < 0).orElse(copy);
+            return recall(key).filter(held -> held.age().compareTo(copy.age()) <= 0).orElse(copy);
         }
         long now = ticker.read();
         Entry fleets = new Entry(copy.json(), copy.etag(), now - copy.age().toNanos());

@@ -97,6 +97,7 @@ public class UpstreamGuard {
     private final FleetCallCap fleetCap;
     private final Counter refusals;
     private final Duration attemptTimeout;
+    private final int maxRetries;
     private final RetryBackoff backoff;
     /** What an attempt needs left after a retry's wait: its shortest useful time, and the fleet cap's Redis round trip. */
     private final Duration timeAnAttemptNeeds;
@@ -163,6 +164,7 @@ public class UpstreamGuard {
         }
         this.attempts = attempts.build();
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
+        this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
         this.timeAnAttemptNeeds = Duration.ofMillis(policy.shortestAttemptMs() + (fleetCap == null ? 0 : policy.shared().timeoutMs()));
     }
@@ -226,8 +228,9 @@ public class UpstreamGuard {
     /**
      * After a failure worth retrying: a {@link PlannedRetry} with its wait (the upstream's
      * {@code Retry-After}, else the backoff's) when the wait leaves the next attempt the time it
-     * needs within the budget; SmallRye makes it while retries are left. Otherwise the lookup ends
-     * now: with the failure as it is, or, when the upstream asked for a wait it cannot have, as a
+     * needs within the budget, and one without a wait when no retry is left, which SmallRye ends
+     * (its metrics count the lookup as one whose retries were spent). Otherwise the lookup ends now:
+     * with the failure as it is, or, when the upstream asked for a wait it cannot have, as a
      * {@link RetryAfterBeyondBudgetException} that passes the wait on to the caller.
      */
     private Throwable nextStep(Throwable failure, LookupProgress progress) {
@@ -238,7 +241,12 @@ public class UpstreamGuard {
         if (retryAfter.isPresent() && retryAfter.get().compareTo(usable) >= 0) {
             return new RetryAfterBeyondBudgetException(retryAfter.get());
         }
-        Duration wait = retryAfter.orElseGet(() -> backoff.before(progress.attempts()));
+        int attemptsMade = progress.attempts();
+        if (attemptsMade > maxRetries) {
+            // No retry is left: SmallRye ends the lookup as one whose retries were spent.
+            return new PlannedRetry(failure, Duration.ZERO);
+        }
+        Duration wait = retryAfter.orElseGet(() -> backoff.before(attemptsMade));
         return wait.compareTo(usable) < 0 ? new PlannedRetry(failure, wait) : failure;
     }
 }

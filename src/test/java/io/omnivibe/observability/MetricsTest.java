@@ -101,11 +101,13 @@ class MetricsTest {
         upstreamAnswers(aResponse().withStatus(500));
         double attemptsBefore = value(ATTEMPTS, "result=server_error");
         double retriesBefore = value("ft_retry_retries_total");
+        double spentBefore = value("ft_retry_calls_total", "retryResult=maxRetriesReached");
 
         assertLookupCounted("bad_gateway", "502", 502);
 
         assertThat(value(ATTEMPTS, "result=server_error")).isEqualTo(attemptsBefore + 3);
         assertThat(value("ft_retry_retries_total")).isEqualTo(retriesBefore + 2);
+        assertThat(value("ft_retry_calls_total", "retryResult=maxRetriesReached")).isEqualTo(spentBefore + 1);
     }
 
     @Test

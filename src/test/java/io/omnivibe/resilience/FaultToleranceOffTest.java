@@ -24,8 +24,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * MicroProfile Fault Tolerance's own switch turns the guards off (no retry, circuit, bulkhead or
- * cap): an upstream failure is still answered as what it is, not as this service's error.
+ * MicroProfile Fault Tolerance's own switch turns the guards off, the retries among them: an
+ * upstream failure is still answered as what it is, after one attempt, not as this service's error.
  */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
