@@ -28,6 +28,14 @@ public interface LookupPolicy {
     }
 
     /**
+     * Time a retry's wait must leave in the budget: the attempt's shortest useful time, and with a
+     * shared Redis and a cap, the round trip for the fleet cap's permit.
+     */
+    default long timeAnAttemptNeedsMs(boolean redisNamed) {
+        return shortestAttemptMs() + (redisNamed && upstream().maxCallsPerMinute() > 0 ? shared().timeoutMs() : 0);
+    }
+
+    /**
      * A copy fetched less than this ago (by any instance sharing a Redis) is answered without an
      * upstream call. 0: every lookup reads the upstream.
      */

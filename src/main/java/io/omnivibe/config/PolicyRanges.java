@@ -107,8 +107,7 @@ final class PolicyRanges {
      */
     static Optional<String> retryWarning(LookupPolicy policy, boolean redisNamed) {
         long shortestFirstWait = policy.retry().initialDelayMs() / 2;
-        long permitWait = redisNamed && policy.upstream().maxCallsPerMinute() > 0 ? policy.shared().timeoutMs() : 0;
-        if (policy.retry().maxRetries() == 0 || shortestFirstWait + permitWait + policy.shortestAttemptMs() < policy.budgetMs()) {
+        if (policy.retry().maxRetries() == 0 || shortestFirstWait + policy.timeAnAttemptNeedsMs(redisNamed) < policy.budgetMs()) {
             return Optional.empty();
         }
         return Optional.of("lookup.retry.initial-delay-ms (LOOKUP_RETRY_INITIAL_DELAY_MS) is " + policy.retry().initialDelayMs()

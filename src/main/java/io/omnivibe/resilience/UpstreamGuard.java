@@ -99,7 +99,7 @@ public class UpstreamGuard {
     private final Duration attemptTimeout;
     private final int maxRetries;
     private final RetryBackoff backoff;
-    /** What an attempt needs left after a retry's wait: its shortest useful time, and the fleet cap's Redis round trip. */
+    /** What a retry's wait must leave of the budget ({@link LookupPolicy#timeAnAttemptNeedsMs}). */
     private final Duration timeAnAttemptNeeds;
 
     UpstreamGuard(OmnivibeConversations upstream, UpstreamState state, LookupObserver observer, LookupPolicy policy,
@@ -166,7 +166,7 @@ public class UpstreamGuard {
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
         this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
-        this.timeAnAttemptNeeds = Duration.ofMillis(policy.shortestAttemptMs() + (fleetCap == null ? 0 : policy.shared().timeoutMs()));
+        this.timeAnAttemptNeeds = Duration.ofMillis(policy.timeAnAttemptNeedsMs(sharedCap.enabled()));
     }
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
