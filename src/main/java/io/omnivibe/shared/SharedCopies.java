@@ -3,6 +3,7 @@ package io.omnivibe.shared;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,13 +20,15 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * Good copies shared by every instance naming the same Redis and namespace: each good answer is
  * written (expiring at the copies' maximum age), and any instance, also one that just started,
- * can read it. A value is the fetch time, the entity tag and the body, sealed ({@link Sealing}).
+ * can read it. A value is the lifetime it was written with, the entity tag and the body, sealed
+ * ({@link Sealing}). A copy's age is that lifetime less what Redis says is left of it: counted on
+ * Redis's clock alone, so instances whose clocks differ agree on it.
  */
 @ApplicationScoped
 public class SharedCopies {
 
-    private static final byte FORMAT = 1;
-    /** Format, fetch time, entity tag length. */
+    private static final byte FORMAT = 2;
+    /** Format, lifetime in milliseconds, entity tag length. */
     private static final int HEADER_BYTES = 1 + Long.BYTES + Short.BYTES;
 
     private final SharedStore store;
@@ -54,7 +57,7 @@ public class SharedCopies {
         String redisKey = redisKey(key);
         byte[] tag = etag.getBytes(StandardCharsets.US_ASCII);
         byte[] plain = ByteBuffer.allocate(HEADER_BYTES + tag.length + json.length)
-                .put(FORMAT).putLong(System.currentTimeMillis()).putShort((short) tag.length).put(tag).put(json)
+                .put(FORMAT).putLong(maxAgeMs).putShort((short) tag.length).put(tag).put(json)
                 .array();
         byte[] sealed = store.sealing().seal(plain, redisKey.getBytes(StandardCharsets.UTF_8));
         store.send(SharedStore.Operation.WRITE, Request.cmd(Command.SET).arg(redisKey).arg(sealed).arg("PX").arg(maxAgeMs))
@@ -78,27 +81,33 @@ public class SharedCopies {
             return Uni.createFrom().item(Optional.empty());
         }
         String redisKey = redisKey(key);
-        return store.send(SharedStore.Operation.READ, Request.cmd(Command.GET).arg(redisKey))
-                .map(response -> response.flatMap(value -> open(value, redisKey)));
+        // The time left first: a copy written between the two reads then looks older than it is,
+        // never younger. (A script would read both at once, but Redis holds scripts while it
+        // pauses writes, as in a failover, and reads must go on then.)
+        List<Request> timeLeftThenValue = List.of(Request.cmd(Command.PTTL).arg(redisKey), Request.cmd(Command.GET).arg(redisKey));
+        return store.sendInOrder(SharedStore.Operation.READ, timeLeftThenValue)
+                .map(answers -> answers.filter(timeLeftAndValue -> timeLeftAndValue.get(1) != null)
+                        .flatMap(timeLeftAndValue -> open(timeLeftAndValue.get(0).toLong(), timeLeftAndValue.get(1), redisKey)));
     }
 
-    private Optional<SharedCopy> open(Response value, String redisKey) {
+    private Optional<SharedCopy> open(long timeLeftMs, Response value, String redisKey) {
         Optional<byte[]> plain = store.sealing().open(value.toBytes(), redisKey.getBytes(StandardCharsets.UTF_8));
         if (plain.isEmpty()) {
             rejected.increment();
             return Optional.empty();
         }
         ByteBuffer copy = ByteBuffer.wrap(plain.get());
-        if (copy.get() != FORMAT) {
+        // A copy of another format (an instance of another version wrote it), or one whose time
+        // left is not known (it expired, or was written, between the two reads): its age cannot be known.
+        if (copy.get() != FORMAT || timeLeftMs < 0) {
             return Optional.empty();
         }
-        long fetchedAt = copy.getLong();
+        long lifetimeMs = copy.getLong();
         byte[] tag = new byte[copy.getShort()];
         copy.get(tag);
         byte[] json = new byte[copy.remaining()];
         copy.get(json);
-        // Clocks of instances differ a little: a copy is never younger than now.
-        Duration age = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - fetchedAt));
+        Duration age = Duration.ofMillis(Math.max(0, lifetimeMs - timeLeftMs));
         return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), age));
     }
 

@@ -2,9 +2,11 @@ package io.omnivibe.shared;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -91,7 +93,8 @@ public class SharedStore {
             timers.put(operation, byResult);
         }
         // Connect and learn whether Redis answers, without holding start-up on it.
-        send(Operation.READ, Request.cmd(Command.PING), FIRST_CONNECTION_TIME).subscribe().with(answer -> {
+        Request ping = Request.cmd(Command.PING);
+        send(Operation.READ, () -> this.redis.send(ping), FIRST_CONNECTION_TIME).subscribe().with(answer -> {
         });
     }
 
@@ -136,16 +139,21 @@ public class SharedStore {
 
     /** Redis's answer, or empty when it failed, took longer than the time limit, or was skipped. */
     Uni<Optional<Response>> send(Operation operation, Request request) {
-        return send(operation, request, timeout);
+        return send(operation, () -> redis.send(request), timeout);
     }
 
-    private Uni<Optional<Response>> send(Operation operation, Request request, Duration timeout) {
+    /** Redis's answers to requests sent one after the other on one connection (not atomically), or empty as for one. */
+    Uni<Optional<List<Response>>> sendInOrder(Operation operation, List<Request> requests) {
+        return send(operation, () -> redis.batch(requests), timeout);
+    }
+
+    private <T> Uni<Optional<T>> send(Operation operation, Supplier<Uni<T>> request, Duration timeout) {
         if (!mayTry()) {
             timers.get(operation).get(Result.SKIPPED).record(Duration.ZERO);
             return Uni.createFrom().item(Optional.empty());
         }
         long startNanos = System.nanoTime();
-        return redis.send(request)
+        return request.get()
                 .ifNoItem().after(timeout).fail()
                 .onItemOrFailure().transform((response, failure) -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -159,7 +167,7 @@ public class SharedStore {
                         // connections to it. Taking it for unreachable would hand every lookup the
                         // offline cap for a second, at each burst.
                         timers.get(operation).get(Result.BUSY).record(took);
-                        return Optional.<Response> empty();
+                        return Optional.<T> empty();
                     }
                     boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
                     timers.get(operation).get(timedOut ? Result.TIMEOUT : Result.FAILED).record(took);
@@ -174,7 +182,7 @@ public class SharedStore {
                     } else {
                         unanswered(timedOut ? "no answer within " + timeout.toMillis() + " ms" : failure.toString());
                     }
-                    return Optional.<Response> empty();
+                    return Optional.<T> empty();
                 });
     }
 

@@ -2,6 +2,7 @@ package io.omnivibe.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -10,8 +11,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
 import static io.restassured.RestAssured.given;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +32,7 @@ import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.SharedRedis;
 import io.omnivibe.testing.TestConversation;
+import io.omnivibe.upstream.ConversationKey;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,8 +40,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The service with a real Redis named: good answers are kept there under hashed names, a
- * conversation fetched within the freshness window is answered without an upstream call, and
- * readiness and metrics say how the shared store is doing.
+ * conversation fetched within the freshness window is answered without an upstream call, a
+ * copy's age is read on Redis's clock, and readiness and metrics say how the shared store is doing.
  */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
@@ -59,6 +66,9 @@ class SharedStoreTest {
     @InjectSharedRedis
     EmbeddedRedis redis;
 
+    @Inject
+    SharedCopies sharedCopies;
+
     @Test
     void aConversationFetchedWithinTheWindowIsAnsweredWithoutAnUpstreamCall() {
         upstream.resetAll();
@@ -78,6 +88,43 @@ class SharedStoreTest {
 
         assertThat(upstream.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount()).isEqualTo(1);
         assertThat(Metrics.value("omnivibe_lookups_seconds_count", "outcome=recent")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aFleetCopysAgeIsCountedOnRedissClockNotTheWritersClock() {
+        upstream.resetAll();
+        byte[] fleetBody = "{\"id\":1,\"written_by\":\"another instance\"}".getBytes(StandardCharsets.UTF_8);
+        TestConversation thirtySecondsOld = TestConversation.fresh();
+        TestConversation seventySecondsOld = TestConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(seventySecondsOld, CONVERSATION));
+        // Written as another instance would, whatever its clock says: this one has no copy of its own.
+        for (TestConversation conversation : List.of(thirtySecondsOld, seventySecondsOld)) {
+            List<String> before = redis.keys();
+            sharedCopies.keep(key(conversation), fleetBody, "fleet");
+            String written = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> redis.keys().stream().filter(name -> !before.contains(name)).findFirst(), Optional::isPresent)
+                    .orElseThrow();
+            redis.age(written, conversation == thirtySecondsOld ? Duration.ofSeconds(30) : Duration.ofSeconds(70));
+        }
+
+        byte[] recent = given().when().get(thirtySecondsOld.lookupPath())
+                .then().statusCode(200)
+                .header("X-Cache", "HIT")
+                .header("Age", oneOf("30", "31"))
+                .extract().asByteArray();
+        assertThat(recent).isEqualTo(fleetBody);
+        assertThat(upstream.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount()).isZero();
+
+        // Past the freshness window of a minute: the upstream is asked.
+        byte[] fetched = given().when().get(seventySecondsOld.lookupPath())
+                .then().statusCode(200).header("X-Cache", (String) null)
+                .extract().asByteArray();
+        assertThat(fetched).isEqualTo(CONVERSATION);
+        assertThat(upstream.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount()).isEqualTo(1);
+    }
+
+    private static ConversationKey key(TestConversation conversation) {
+        return new ConversationKey(conversation.inboxIdentifier(), conversation.contactIdentifier(), conversation.conversationId());
     }
 
     @Test

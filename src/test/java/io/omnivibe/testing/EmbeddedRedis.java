@@ -85,8 +85,15 @@ public final class EmbeddedRedis implements AutoCloseable {
         return value == null ? null : value.toBytes();
     }
 
+    /** Replaces a key's value, keeping its expiry. */
     public void put(String key, byte[] value) {
-        send(Request.cmd(Command.SET).arg(key).arg(value));
+        send(Request.cmd(Command.SET).arg(key).arg(value).arg("KEEPTTL"));
+    }
+
+    /** Makes a key older by {@code time} on Redis's clock: that much less is left of its lifetime. */
+    public void age(String key, Duration time) {
+        long leftMs = send(Request.cmd(Command.PTTL).arg(key)).toLong();
+        send(Request.cmd(Command.PEXPIRE).arg(key).arg(leftMs - time.toMillis()));
     }
 
     public void flush() {
