@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LookupProgress {
 
+    private static final long SHORTEST_TIMER_NANOS = Duration.ofMillis(1).toNanos();
+
     private final long startedNanos = System.nanoTime();
     private final long expiresAtNanos;
     private final AtomicInteger attempts = new AtomicInteger();
@@ -18,9 +20,13 @@ public final class LookupProgress {
         this.expiresAtNanos = startedNanos + budget.toNanos();
     }
 
+    /**
+     * The budget left; zero when less than a millisecond is, since no timer can be set for less: an
+     * event loop's refuses, and the lookup would never end.
+     */
     public Duration remaining() {
         long left = expiresAtNanos - System.nanoTime();
-        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        return left >= SHORTEST_TIMER_NANOS ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     boolean expired() {

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
 
@@ -23,11 +24,12 @@ import io.omnivibe.testing.TestConversation;
 import io.omnivibe.upstream.ConversationKey;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 
 /**
  * A lookup whose budget is spent before its upstream call starts (a slow Redis read for the fleet's
- * copy can take it all) times out like any other: no call, and nothing left behind for the next
- * lookup of the conversation to join.
+ * copy can take it all), or all but less than the millisecond an event loop's timer needs, times
+ * out like any other: no call, and nothing left behind for the next lookup of the conversation to join.
  */
 @QuarkusTest
 @WithTestResource(OmnivibeStub.class)
@@ -38,6 +40,9 @@ class SpentBudgetTest {
 
     @Inject
     LookupService lookups;
+
+    @Inject
+    Vertx vertx;
 
     @InjectOmnivibeStub
     WireMockServer upstream;
@@ -57,6 +62,23 @@ class SpentBudgetTest {
         LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5))).await().atMost(PATIENCE);
         assertThat(next.json()).isEqualTo(CONVERSATION);
         assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aLookupWithLessThanAMillisecondLeftOnAnEventLoopTimesOutAndTheNextOneCallsAfresh() {
+        upstream.resetAll();
+        TestConversation conversation = TestConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation, CONVERSATION));
+        ConversationKey key = new ConversationKey(conversation.inboxIdentifier(), conversation.contactIdentifier(),
+                conversation.conversationId());
+
+        CompletableFuture<LookupResult> almostSpent = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(onAnEventLoop -> lookups.lookup(key, new LookupProgress(Duration.ofNanos(900_000)))
+                .subscribe().with(almostSpent::complete, almostSpent::completeExceptionally));
+        assertThat(almostSpent).failsWithin(PATIENCE).withThrowableThat().havingCause().isInstanceOf(LookupTimeoutException.class);
+
+        LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5))).await().atMost(PATIENCE);
+        assertThat(next.json()).isEqualTo(CONVERSATION);
     }
 
     private long upstreamCalls() {
