@@ -1,11 +1,14 @@
 package io.omnivibe.upstream;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -19,6 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 @ApplicationScoped
 public class ConversationReader {
+
+    /** A number that more digits would complete: "-", "1.", "1e", "1e+". */
+    private static final Pattern UNFINISHED_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)?(\\.[0-9]*)?([eE][+-]?[0-9]*)?");
 
     private final JsonFactory json;
 
@@ -51,9 +57,29 @@ public class ConversationReader {
         } catch (JsonEOFException cutOff) {
             // A body that stops mid-document was cut off in transit: worth another attempt.
             throw new UpstreamTransportException("upstream body was cut off");
+        } catch (JsonParseException unreadable) {
+            if (endsInAnUnfinishedValue(body, unreadable)) {
+                throw new UpstreamTransportException("upstream body was cut off");
+            }
+            throw new MalformedUpstreamResponseException("upstream body is not valid JSON");
         } catch (IOException unreadable) {
             throw new MalformedUpstreamResponseException("upstream body is not valid JSON");
         }
         return new ConversationDocument(body, false);
+    }
+
+    /**
+     * Cut off inside a literal or a number ("tr", "1."), the parser reports a bad token rather than
+     * the end of the input: the body was cut off when that token runs to its last byte and is the
+     * start of a valid one.
+     */
+    private static boolean endsInAnUnfinishedValue(byte[] body, JsonParseException unreadable) {
+        long tokenStart = unreadable.getLocation() == null ? -1 : unreadable.getLocation().getByteOffset();
+        if (tokenStart < 0 || tokenStart >= body.length) {
+            return false;
+        }
+        String token = new String(body, (int) tokenStart, body.length - (int) tokenStart, StandardCharsets.US_ASCII);
+        return "true".startsWith(token) || "false".startsWith(token) || "null".startsWith(token)
+                || UNFINISHED_NUMBER.matcher(token).matches();
     }
 }

@@ -32,6 +32,8 @@ public interface OmnivibeClient {
 
     @ClientExceptionMapper
     static RuntimeException toException(Response response) {
-        return UpstreamStatus.toException(response.getStatus(), response.getHeaderString(HttpHeaders.RETRY_AFTER));
+        MediaType type = response.getMediaType();
+        boolean jsonBody = type != null && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json"));
+        return UpstreamStatus.toException(response.getStatus(), response.getHeaderString(HttpHeaders.RETRY_AFTER), jsonBody);
     }
 }

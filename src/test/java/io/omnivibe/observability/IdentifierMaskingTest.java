@@ -65,7 +65,7 @@ class IdentifierMaskingTest {
         try (CapturedLog log = CapturedLog.attach()) {
             responses.append(lookUpAnswered(1, aResponse().withStatus(200).withBody(Bodies.resource("example.json"))));
             responses.append(lookUpAnswered(1, aResponse().withStatus(500)));
-            responses.append(lookUpAnswered(2, aResponse().withStatus(404)));
+            responses.append(lookUpAnswered(2, OmnivibeStub.notFound()));
             responses.append(lookUpAnswered(3, aResponse().withStatus(429)));
             responses.append(lookUpAnswered(4, aResponse().withStatus(503).withHeader("Retry-After", "600")));
             responses.append(lookUpAnswered(5, aResponse().withStatus(403).withBody("denied")));

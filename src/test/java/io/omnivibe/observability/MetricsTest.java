@@ -88,7 +88,7 @@ class MetricsTest {
 
     @Test
     void countsNotFoundLookupsAndAttempts() {
-        upstreamAnswers(aResponse().withStatus(404));
+        upstreamAnswers(OmnivibeStub.notFound());
         double attemptsBefore = value(ATTEMPTS, "result=not_found");
 
         assertLookupCounted("not_found", "404", 404);

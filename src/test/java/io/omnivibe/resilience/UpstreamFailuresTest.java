@@ -18,6 +18,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -169,12 +170,13 @@ class UpstreamFailuresTest {
         assertUpstreamCalls(2);
     }
 
-    @Test
-    void givesUpAtOnceOnARetryAfterBeyondTheBudget() {
-        upstreamAnswers(aResponse().withStatus(503).withHeader("Retry-After", "120"));
+    @ParameterizedTest
+    @CsvSource({ "120, 120", "10000000000000000, 86400" })
+    void givesUpAtOnceOnARetryAfterBeyondTheBudget(String upstreamRetryAfter, String retryAfter) {
+        upstreamAnswers(aResponse().withStatus(503).withHeader("Retry-After", upstreamRetryAfter));
 
         long started = System.nanoTime();
-        lookUpExpectingProblem(503, "upstream-rate-limited").header("Retry-After", "120");
+        lookUpExpectingProblem(503, "upstream-rate-limited").header("Retry-After", retryAfter);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // Waiting would take the whole 5 s budget.
@@ -220,7 +222,7 @@ class UpstreamFailuresTest {
         lookUp().statusCode(200);
 
         upstream.resetAll();
-        upstreamAnswers(aResponse().withStatus(404).withBody("{\"status\":404,\"error\":\"Not Found\"}"));
+        upstreamAnswers(OmnivibeStub.notFound());
 
         lookUpExpectingProblem(404, "conversation-not-found").header("X-Cache", nullValue());
 
@@ -229,6 +231,21 @@ class UpstreamFailuresTest {
         upstreamAnswers(aResponse().withStatus(500));
 
         lookUpExpectingProblem(502, "upstream-error").header("X-Cache", nullValue());
+    }
+
+    @Test
+    void takesAProxysHtml404ForAFailureNotForAConversationGone() {
+        byte[] body = Bodies.resource("example.json");
+        upstreamAnswers(aResponse().withStatus(200).withBody(body));
+        lookUp().statusCode(200);
+
+        // An ingress whose route to the upstream is missing for a moment, as during a redeploy.
+        upstream.resetAll();
+        upstreamAnswers(aResponse().withStatus(404).withHeader("Content-Type", "text/html").withBody("<html>404 Not Found</html>"));
+
+        byte[] answer = lookUp().statusCode(200).header("X-Cache", "STALE").extract().asByteArray();
+        assertThat(answer).isEqualTo(body);
+        assertUpstreamCalls(1);
     }
 
     @Test

@@ -56,7 +56,7 @@ class ForgottenConversationTest {
 
         upstream.resetAll();
         upstream.stubFor(WireMock.get(WireMock.urlPathEqualTo(conversation.upstreamPath()))
-                .willReturn(WireMock.aResponse().withStatus(404).withBody("{\"status\":404,\"error\":\"Not Found\"}")));
+                .willReturn(OmnivibeStub.notFound()));
         given().when().get(conversation.lookupPath()).then().statusCode(404);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().noneMatch(key -> key.contains(":copy:")));

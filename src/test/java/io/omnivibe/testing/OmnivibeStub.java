@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -42,6 +43,12 @@ public class OmnivibeStub implements QuarkusTestResourceLifecycleManager {
     public static MappingBuilder answering(TestConversation conversation, byte[] body) {
         return get(urlPathEqualTo(conversation.upstreamPath())).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json; charset=utf-8").withBody(body));
+    }
+
+    /** The upstream's 404, as Chatwoot writes it: JSON. */
+    public static ResponseDefinitionBuilder notFound() {
+        return aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
+                .withBody("{\"status\":404,\"error\":\"Not Found\"}");
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,6 +28,21 @@ class ConversationReaderTest {
         assertThat(document.unchanged()).isFalse();
         assertThatThrownBy(() -> reader.read(body("{\"id\":1}{}"), null)).isInstanceOf(MalformedUpstreamResponseException.class);
         assertThatThrownBy(() -> reader.read(body("{\"id\":"), null)).isInstanceOf(UpstreamTransportException.class);
+    }
+
+    /** Cut off in transit: another attempt may bring the whole body. */
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"id\":", "{\"open\":tr", "{\"x\":nul", "{\"x\":fals", "{\"n\":1.", "{\"n\":1e", "{\"n\":-",
+            "{\"s\":\"caf\u00c3", "{\"s\":\"a\\" })
+    void takesABodyThatStopsMidDocumentForCutOff(String cutOff) {
+        assertThatThrownBy(() -> reader.read(body(cutOff), null)).isInstanceOf(UpstreamTransportException.class);
+    }
+
+    /** Broken before its end: no other attempt mends it. */
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"open\":tru}", "{\"x\":nulll}", "{\"n\":1.}", "{\"id\":01}" })
+    void takesABodyBrokenBeforeItsEndForMalformed(String malformed) {
+        assertThatThrownBy(() -> reader.read(body(malformed), null)).isInstanceOf(MalformedUpstreamResponseException.class);
     }
 
     @Test

@@ -15,19 +15,24 @@ class UpstreamStatusTest {
 
     @Test
     void mapsEachStatusToTheFailureThePoliciesTellApart() {
-        assertThat(UpstreamStatus.toException(404, null)).isInstanceOf(ConversationNotFoundException.class);
-        assertThat(UpstreamStatus.toException(429, null)).isInstanceOf(UpstreamRateLimitedException.class);
-        assertThat(UpstreamStatus.toException(500, null)).isInstanceOf(UpstreamServerErrorException.class);
-        assertThat(UpstreamStatus.toException(599, null)).isInstanceOf(UpstreamServerErrorException.class);
-        assertThat(UpstreamStatus.toException(401, null)).isInstanceOf(UnexpectedUpstreamStatusException.class);
-        assertThat(UpstreamStatus.toException(422, null)).isInstanceOf(UnexpectedUpstreamStatusException.class);
+        assertThat(UpstreamStatus.toException(404, null, true)).isInstanceOf(ConversationNotFoundException.class);
+        assertThat(UpstreamStatus.toException(429, null, false)).isInstanceOf(UpstreamRateLimitedException.class);
+        assertThat(UpstreamStatus.toException(500, null, true)).isInstanceOf(UpstreamServerErrorException.class);
+        assertThat(UpstreamStatus.toException(599, null, false)).isInstanceOf(UpstreamServerErrorException.class);
+        assertThat(UpstreamStatus.toException(401, null, true)).isInstanceOf(UnexpectedUpstreamStatusException.class);
+        assertThat(UpstreamStatus.toException(422, null, true)).isInstanceOf(UnexpectedUpstreamStatusException.class);
+    }
+
+    @Test
+    void takesOnlyAJson404ForTheUpstreamsNotFound() {
+        assertThat(UpstreamStatus.toException(404, null, false)).isInstanceOf(UnexpectedUpstreamStatusException.class);
     }
 
     @Test
     void keepsTheRetryAfterOfRateLimitsAndServerErrors() {
-        assertThat(((TransientUpstreamException) UpstreamStatus.toException(429, "3")).retryAfter()).contains(Duration.ofSeconds(3));
-        assertThat(((TransientUpstreamException) UpstreamStatus.toException(503, "7")).retryAfter()).contains(Duration.ofSeconds(7));
-        assertThat(((TransientUpstreamException) UpstreamStatus.toException(429, null)).retryAfter()).isEmpty();
+        assertThat(((TransientUpstreamException) UpstreamStatus.toException(429, "3", false)).retryAfter()).contains(Duration.ofSeconds(3));
+        assertThat(((TransientUpstreamException) UpstreamStatus.toException(503, "7", false)).retryAfter()).contains(Duration.ofSeconds(7));
+        assertThat(((TransientUpstreamException) UpstreamStatus.toException(429, null, false)).retryAfter()).isEmpty();
     }
 
     @Test
@@ -39,7 +44,13 @@ class UpstreamStatusTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", "soon", "-5", "1.5", "99999999999999999999999" })
+    @ValueSource(strings = { "86401", "10000000000000000", "99999999999999999999999", "Fri, 01 Jan 2100 00:00:00 GMT" })
+    void readsAWaitOfMoreThanADayAsADay(String header) {
+        assertThat(UpstreamStatus.parseRetryAfter(header, NOW)).isEqualTo(Duration.ofDays(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "soon", "-5", "1.5" })
     void ignoresAnUnreadableRetryAfter(String header) {
         assertThat(UpstreamStatus.parseRetryAfter(header, NOW)).isNull();
     }
