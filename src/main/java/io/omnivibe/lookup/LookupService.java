@@ -76,7 +76,8 @@ public class LookupService {
         }
         return sharedCopies.read(key).flatMap(shared -> shared.map(LookupService::asStaleCopy)
                 .filter(this::isRecent)
-                .map(copy -> Uni.createFrom().item(LookupResult.recent(staleStore.adopt(key, copy))))
+                .flatMap(copy -> staleStore.adopt(key, copy))
+                .map(recent -> Uni.createFrom().item(LookupResult.recent(recent)))
                 .orElseGet(() -> upstreamLookup(key, progress)));
     }
 
@@ -135,8 +136,8 @@ public class LookupService {
             }
             StaleCopy fleetCopy = asStaleCopy(shared.get());
             // A fresh answer may have landed here since the read: the newer copy is served.
-            StaleCopy kept = staleStore.adopt(key, fleetCopy);
-            return served(key, Optional.of(kept), failure, kept == fleetCopy ? "the fleet's" : "the");
+            Optional<StaleCopy> kept = staleStore.adopt(key, fleetCopy);
+            return served(key, kept, failure, kept.filter(copy -> copy == fleetCopy).isPresent() ? "the fleet's" : "the");
         });
     }
 

@@ -107,17 +107,21 @@ class StaleStore {
      * was read (an identical lookup's answer arriving meanwhile) is newer: it stays, and is the one
      * to serve.
      *
-     * @return the copy to serve: the newer of the two
+     * @return the copy to serve: the newer of the two; the one held here, or none, when the fleet's
+     *         is older than {@code lookup.stale.max-age-ms} (an instance with a longer maximum age wrote it)
      */
-    StaleCopy adopt(ConversationKey key, StaleCopy copy) {
-        if (copy.json().length > largestDocumentBytes || copy.age().toNanos() >= maxAgeNanos) {
-            return recall(key).filter(held -> held.age().compareTo(copy.age()) <= 0).orElse(copy);
+    Optional<StaleCopy> adopt(ConversationKey key, StaleCopy copy) {
+        if (copy.age().toNanos() >= maxAgeNanos) {
+            return recall(key);
+        }
+        if (copy.json().length > largestDocumentBytes) {
+            return Optional.of(recall(key).filter(held -> held.age().compareTo(copy.age()) <= 0).orElse(copy));
         }
         long now = ticker.read();
         Entry fleets = new Entry(copy.json(), copy.etag(), now - copy.age().toNanos());
         Entry kept = copies.asMap().merge(key, fleets,
                 (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
-        return kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), Duration.ofNanos(now - kept.storedAtNanos()));
+        return Optional.of(kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), Duration.ofNanos(now - kept.storedAtNanos())));
     }
 
     void forget(ConversationKey key) {

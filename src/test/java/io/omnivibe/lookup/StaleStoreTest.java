@@ -61,8 +61,12 @@ class StaleStoreTest {
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
         assertThat(store.recall(key(1))).isEmpty();
 
-        store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11)));
+        // Written by an instance whose copies live longer: neither kept nor served.
+        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11)))).isEmpty();
         assertThat(store.recall(key(2))).isEmpty();
+        store.remember(key(2), LookupResult.fresh(body("fetched here")));
+        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11))).orElseThrow().json())
+                .isEqualTo(body("fetched here"));
     }
 
     @Test
@@ -70,12 +74,12 @@ class StaleStoreTest {
         store.remember(key(1), LookupResult.fresh(body("fetched here")));
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 
-        StaleCopy served = store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5)));
+        StaleCopy served = store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5))).orElseThrow();
         assertThat(served.json()).isEqualTo(body("fetched here"));
         assertThat(served.age()).isEqualTo(Duration.ofSeconds(1));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("fetched here"));
 
-        served = store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO));
+        served = store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO)).orElseThrow();
         assertThat(served.json()).isEqualTo(body("the fleet's, newer"));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("the fleet's, newer"));
     }
@@ -86,8 +90,9 @@ class StaleStoreTest {
         store.remember(key(1), LookupResult.fresh(body("fetched here")));
         byte[] large = new byte[11_000];
 
-        assertThat(store.adopt(key(1), new StaleCopy(large, "tag", Duration.ofSeconds(5))).json()).isEqualTo(body("fetched here"));
-        assertThat(store.adopt(key(2), new StaleCopy(large, "tag", Duration.ofSeconds(5))).json()).isSameAs(large);
+        assertThat(store.adopt(key(1), new StaleCopy(large, "tag", Duration.ofSeconds(5))).orElseThrow().json())
+                .isEqualTo(body("fetched here"));
+        assertThat(store.adopt(key(2), new StaleCopy(large, "tag", Duration.ofSeconds(5))).orElseThrow().json()).isSameAs(large);
     }
 
     @Test
