@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * An optional HTTP access log ({@code access-log.enabled}), in place of Quarkus's own,
- * whose patterns print the request path: lookup paths are written as their route template.
+ * whose patterns print the request path: lookup paths are written as their route template ({@link IdentifierPaths}).
  */
 @ApplicationScoped
 class AccessLog {
@@ -27,17 +27,11 @@ class AccessLog {
     private static void logWhenAnswered(RoutingContext context) {
         long started = System.nanoTime();
         String method = context.request().method().name();
-        String path = maskedPath(context.request().path());
+        String path = IdentifierPaths.masked(context.request().path());
         String client = context.request().remoteAddress() == null ? "-" : context.request().remoteAddress().hostAddress();
         context.addEndHandler(ended -> LOG.infof("%s \"%s %s\" %d %dms", client, method, path,
                 context.response().getStatusCode(), (System.nanoTime() - started) / 1_000_000));
         context.next();
     }
 
-    static String maskedPath(String path) {
-        if (path != null && path.startsWith("/inboxes/")) {
-            return IdentifierRedactingSpanProcessor.LOOKUP_ROUTE;
-        }
-        return path;
-    }
 }

@@ -16,8 +16,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 @ApplicationScoped
 public class IdentifierRedactingSpanProcessor implements SpanProcessor {
 
-    static final String LOOKUP_ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
-    private static final String LOOKUP_PREFIX = "/inboxes/";
+    static final String LOOKUP_ROUTE = IdentifierPaths.LOOKUP_ROUTE;
     private static final String UPSTREAM_PREFIX = "/public/api/v1/inboxes/";
     private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
     private static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
@@ -25,8 +24,8 @@ public class IdentifierRedactingSpanProcessor implements SpanProcessor {
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {
         String path = span.getAttribute(URL_PATH);
-        if (path != null && path.startsWith(LOOKUP_PREFIX)) {
-            span.setAttribute(URL_PATH, LOOKUP_ROUTE);
+        if (path != null) {
+            span.setAttribute(URL_PATH, IdentifierPaths.masked(path));
         }
         String full = span.getAttribute(URL_FULL);
         if (full != null) {

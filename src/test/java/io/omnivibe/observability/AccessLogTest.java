@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static io.restassured.RestAssured.given;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,8 +17,9 @@ import io.omnivibe.testing.CapturedLog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 
-/** The optional access log writes lookup paths as their route template. */
+/** The optional access log writes lookup paths as their route template, whatever form the caller gave them. */
 @QuarkusTest
 @TestProfile(AccessLogTest.AccessLogOn.class)
 class AccessLogTest {
@@ -41,5 +47,29 @@ class AccessLogTest {
                 .contains("\"GET " + IdentifierRedactingSpanProcessor.LOOKUP_ROUTE + "\" 400 ")
                 .contains("\"GET /q/openapi\" 200 ")
                 .doesNotContain(INBOX).doesNotContain(CONTACT);
+    }
+
+    /** Paths the HTTP layer normalises before routing them as lookups, or answers 404 for. */
+    @Test
+    void masksLookupPathsInEveryFormTheyArrive() throws Exception {
+        String lookup = "inboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/0";
+        List<String> forms = List.of("//" + lookup, "/./" + lookup, "/%69nboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/0",
+                "/elsewhere/" + lookup);
+        HttpClient client = HttpClient.newHttpClient();
+        String logged;
+        try (CapturedLog log = CapturedLog.attach()) {
+            for (String form : forms) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + form)).build();
+                assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isIn(400, 404);
+            }
+            logged = log.text();
+        }
+
+        // This test's own HTTP client logs what it sends, at DEBUG: the service's lines are its own categories'.
+        List<String> serviceLines = logged.lines().filter(line -> line.startsWith("io.omnivibe")).toList();
+        assertThat(serviceLines).filteredOn(line -> line.startsWith("io.omnivibe.access"))
+                .hasSize(forms.size())
+                .allSatisfy(line -> assertThat(line).contains(IdentifierRedactingSpanProcessor.LOOKUP_ROUTE));
+        assertThat(String.join("\n", serviceLines)).doesNotContain(INBOX).doesNotContain(CONTACT);
     }
 }

@@ -102,6 +102,20 @@ class TracingTest {
     }
 
     @Test
+    void aLookupPathInAnotherFormIsNotRecordedEither() throws Exception {
+        spans.reset();
+        TestConversation conversation = TestConversation.fresh();
+        // Routed as a lookup once normalised; read raw, "//inboxes" is a host name and the rest a path.
+        URI doubleSlash = URI.create("http://localhost:" + RestAssured.port + "/" + conversation.lookupPath().replace("/conversations/" + conversation.conversationId(), "/conversations/0"));
+        assertThat(CLIENT.send(HttpRequest.newBuilder(doubleSlash).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(400);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getKind() == SpanKind.SERVER));
+        assertThat(spans.getFinishedSpanItems().toString())
+                .doesNotContain(conversation.inboxIdentifier()).doesNotContain(conversation.contactIdentifier());
+    }
+
+    @Test
     void aLookupThatJoinsAnotherCallLogsUnderItsOwnTraceId() throws Exception {
         upstream.resetAll();
         spans.reset();

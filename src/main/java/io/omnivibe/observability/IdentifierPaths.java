@@ -1,0 +1,37 @@
+package io.omnivibe.observability;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Request paths as logs and spans may show them. The HTTP layer routes a lookup whatever the form
+ * of its path ({@code //inboxes/...}, {@code /./inboxes/...}, {@code /%69nboxes/...}), and some
+ * instrumentation reads {@code //inboxes} as a host name; so any path that names inboxes or
+ * contacts in any form, routed or not, is shown as the lookup's route template.
+ */
+final class IdentifierPaths {
+
+    static final String LOOKUP_ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
+
+    private IdentifierPaths() {
+    }
+
+    static String masked(String path) {
+        // Every lookup's own path: no decoding needed.
+        if (path == null || path.startsWith("/inboxes/")) {
+            return LOOKUP_ROUTE;
+        }
+        return mayHoldIdentifiers(path) ? LOOKUP_ROUTE : path;
+    }
+
+    private static boolean mayHoldIdentifiers(String path) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(path, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException notDecodable) {
+            return true;
+        }
+        return decoded.contains("inboxes") || decoded.contains("contacts");
+    }
+}
