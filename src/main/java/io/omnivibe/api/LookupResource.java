@@ -117,6 +117,8 @@ public class LookupResource {
             throw invalid;
         }
         return service.lookup(key, progress)
+                .onCancellation().invoke(() -> observer.lookupEnded(report(LookupOutcome.ABANDONED, LookupOutcome.ABANDONED.status(),
+                        key, progress), requestSpan))
                 .onFailure().invoke(failure -> {
                     LookupOutcome outcome = ProblemResponses.outcomeOf(failure);
                     observer.lookupEnded(report(outcome, outcome.status(), key, progress), requestSpan);

@@ -29,8 +29,9 @@ class AccessLog {
         String method = context.request().method().name();
         String path = IdentifierPaths.masked(context.request().path());
         String client = context.request().remoteAddress() == null ? "-" : context.request().remoteAddress().hostAddress();
+        // A caller gone before the answer was sent gets none: 499, as nginx logs it.
         context.addEndHandler(ended -> LOG.infof("%s \"%s %s\" %d %dms", client, method, path,
-                context.response().getStatusCode(), (System.nanoTime() - started) / 1_000_000));
+                ended.succeeded() ? context.response().getStatusCode() : 499, (System.nanoTime() - started) / 1_000_000));
         context.next();
     }
 

@@ -11,7 +11,9 @@ public enum LookupOutcome {
     INTERNAL_ERROR(500),
     BAD_GATEWAY(502),
     UNAVAILABLE(503),
-    TIMEOUT(504);
+    TIMEOUT(504),
+    /** The caller went away before the answer (nginx's 499); an upstream call under way still ends and refreshes the copy. */
+    ABANDONED(499);
 
     private final int status;
 

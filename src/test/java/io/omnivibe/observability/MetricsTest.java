@@ -1,6 +1,8 @@
 package io.omnivibe.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -9,6 +11,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.omnivibe.testing.Metrics.value;
 import static io.restassured.RestAssured.given;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +25,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import io.omnivibe.testing.Bodies;
+import io.omnivibe.testing.CapturedLog;
 import io.omnivibe.testing.CircuitNeverOpens;
 import io.omnivibe.testing.InjectOmnivibeStub;
 import io.omnivibe.testing.Metrics;
@@ -24,6 +34,7 @@ import io.omnivibe.testing.TestConversation;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 
 /** Each outcome moves its metric at /q/metrics, with upstream attempts and the policies' own counts. */
 @QuarkusTest
@@ -84,6 +95,22 @@ class MetricsTest {
         given().urlEncodingEnabled(false).when().get("/inboxes/%2E%2E/contacts/def/conversations/1").then().statusCode(400);
 
         assertThat(value(LOOKUPS, "outcome=invalid_request", "status=400")).isEqualTo(before + 2);
+    }
+
+    @Test
+    void countsAndLogsALookupWhoseCallerWentAwayFirst() throws Exception {
+        upstreamAnswers(aResponse().withStatus(200).withBody(Bodies.resource("example.json")).withFixedDelay(1_500));
+        double before = value(LOOKUPS, "outcome=abandoned", "status=499");
+
+        try (CapturedLog log = CapturedLog.attach()) {
+            HttpRequest impatient = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + conversation.lookupPath()))
+                    .timeout(Duration.ofMillis(300)).build();
+            assertThatThrownBy(() -> HttpClient.newHttpClient().send(impatient, HttpResponse.BodyHandlers.discarding()))
+                    .isInstanceOf(HttpTimeoutException.class);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> value(LOOKUPS, "outcome=abandoned", "status=499") == before + 1);
+            assertThat(log.text()).contains("outcome=abandoned status=499");
+        }
     }
 
     @Test
