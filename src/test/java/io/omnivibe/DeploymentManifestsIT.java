@@ -24,6 +24,8 @@ class DeploymentManifestsIT {
     private static final ObjectMapper YAML = new YAMLMapper();
     /** quarkus.shutdown.delay + quarkus.shutdown.timeout, as application.properties sets them. */
     private static final int SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS = seconds("quarkus.shutdown.delay") + seconds("quarkus.shutdown.timeout");
+    /** How long Knative's queue-proxy drains a revision's pod (with no new request) before the service gets SIGTERM. */
+    private static final int KNATIVE_DRAIN_SECONDS = 30;
 
     private static int seconds(String property) {
         try (InputStream in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
@@ -60,6 +62,10 @@ class DeploymentManifestsIT {
         assertThat(pod.path("terminationGracePeriodSeconds").asInt()).as("shutdown delay + timeout + margin")
                 .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
         assertThat(pod.path("securityContext").path("runAsUser").asInt()).isNotZero();
+        // The Prometheus Operator scrapes this service's pods only.
+        JsonNode monitor = only(documents("kubernetes.yml"), "ServiceMonitor").path("spec");
+        assertThat(monitor.path("selector").path("matchLabels").path("app.kubernetes.io/name").asText()).isEqualTo("omnivibe-lookup");
+        assertThat(monitor.path("endpoints").findValuesAsText("targetPort")).containsExactly("9000");
     }
 
     @Test
@@ -76,9 +82,16 @@ class DeploymentManifestsIT {
         assertThat(container.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(container.path("securityContext").path("runAsUser").asInt()).isNotZero();
         assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
-        // Knative makes the revision's timeout the pod's termination grace period.
-        assertThat(template.path("spec").path("timeoutSeconds").asInt()).as("shutdown delay + timeout + margin")
-                .isGreaterThanOrEqualTo(SHUTDOWN_DELAY_AND_TIMEOUT_SECONDS + 2);
+        // Knative's queue-proxy drains before the service hears of the shutdown (then a delay of
+        // its own is pointless), and the revision's timeout, the pod's termination grace period,
+        // must cover that drain, the lookups in flight and a margin.
+        assertThat(container.path("env").findValuesAsText("name")).contains("QUARKUS_SHUTDOWN_DELAY_ENABLED");
+        assertThat(container.path("env")).filteredOn(variable -> variable.path("name").asText().equals("QUARKUS_SHUTDOWN_DELAY_ENABLED"))
+                .singleElement().satisfies(variable -> assertThat(variable.path("value").asText()).isEqualTo("false"));
+        assertThat(template.path("spec").path("timeoutSeconds").asInt()).as("queue-proxy's drain + shutdown timeout + margin")
+                .isGreaterThanOrEqualTo(KNATIVE_DRAIN_SECONDS + seconds("quarkus.shutdown.timeout") + 2);
+        // Knative makes its own Services: its pods are scraped through their annotations.
+        assertThat(documents("knative.yml")).noneMatch(document -> document.path("kind").asText().equals("ServiceMonitor"));
     }
 
     private static void assertEnvironmentAndResources(JsonNode container) {
@@ -91,7 +104,7 @@ class DeploymentManifestsIT {
             assertThat(secret.path("optional").asBoolean()).isTrue();
         });
         assertThat(container.path("env").findValuesAsText("name")).doesNotContain("QUARKUS_REDIS_HOSTS", "LOOKUP_SHARED_SECRET");
-        assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("64Mi");
+        assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("128Mi");
         assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("256Mi");
     }
 }
