@@ -117,7 +117,9 @@ public class ProblemResponses {
         int status = e.getResponse().getStatus();
         return switch (status) {
             case 404 -> problem(ProblemType.NOT_FOUND, "No resource at this path.");
-            case 405 -> problem(ProblemType.METHOD_NOT_ALLOWED, "This resource only answers GET.");
+            // RFC 9110, 15.5.6: a 405 names the methods the resource has.
+            case 405 -> problemBuilder(Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This resource only answers GET (and HEAD, OPTIONS)."))
+                    .header(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS").build();
             case 406 -> problem(ProblemType.NOT_ACCEPTABLE, "This resource answers application/json only.");
             default -> {
                 Response.StatusType type = Response.Status.fromStatusCode(status);
