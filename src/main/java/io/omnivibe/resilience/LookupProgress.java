@@ -1,6 +1,7 @@
 package io.omnivibe.resilience;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,9 @@ public final class LookupProgress {
     private final long expiresAtNanos;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile boolean joinedCallInFlight;
+    /** A permit of the call cap taken for the next attempt before the circuit was entered. */
+    private volatile boolean permitTaken;
+    private volatile Throwable lastFailure;
 
     public LookupProgress(Duration budget) {
         this.expiresAtNanos = startedNanos + budget.toNanos();
@@ -40,6 +44,26 @@ public final class LookupProgress {
 
     public int attempts() {
         return attempts.get();
+    }
+
+    void permitTaken() {
+        permitTaken = true;
+    }
+
+    /** Whether a permit was taken for this attempt already; it is then used. */
+    boolean usePermitTaken() {
+        boolean taken = permitTaken;
+        permitTaken = false;
+        return taken;
+    }
+
+    /** An attempt failed with {@code failure}, worth another. */
+    void failed(Throwable failure) {
+        lastFailure = failure;
+    }
+
+    Optional<Throwable> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     public void joinedCallInFlight() {

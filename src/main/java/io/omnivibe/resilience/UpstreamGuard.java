@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -25,7 +26,6 @@ import io.omnivibe.upstream.TransientUpstreamException;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.RateLimitException;
-import io.smallrye.faulttolerance.api.RateLimitType;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -44,9 +44,13 @@ import io.vertx.core.Vertx;
  * Redis round trip) is not made, and the lookup ends with its failure at once instead of holding
  * its bulkhead slot;</li>
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
- * this instance's own, or with a shared store the fleet's ({@link FleetCallCap}). A refusal is our
- * own decision, not the upstream's failure: it is never retried, and the circuit counts it as a
- * success (SmallRye has no "not counted").</li>
+ * this instance's own ({@link InstanceCallCap}), or with a shared store the fleet's
+ * ({@link FleetCallCap}). A refusal is our own decision, not the upstream's outcome, and SmallRye's
+ * circuit has no "not counted" (it would count a success): so the first attempt's permit is
+ * taken before the circuit, whose window a refused lookup then never enters, and a refused retry
+ * ends the lookup with the failure it was retrying, which the circuit counts as what it is. Only
+ * while the circuit is open and its trial is not yet due is no permit taken: the circuit refuses
+ * the lookup.</li>
  * </ol>
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
@@ -93,6 +97,8 @@ public class UpstreamGuard {
     private final TypedGuard<CompletionStage<ConversationDocument>> lookupsInFlight;
     private final TypedGuard<CompletionStage<ConversationDocument>> circuit;
     private final TypedGuard<CompletionStage<ConversationDocument>> attempts;
+    /** This instance's cap when there is a cap and no shared store; null otherwise. */
+    private final InstanceCallCap instanceCap;
     /** The fleet's cap when a shared store is named and there is a cap; null otherwise. */
     private final FleetCallCap fleetCap;
     private final Counter refusals;
@@ -126,13 +132,13 @@ public class UpstreamGuard {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delayMs(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.trialLookups())
-                // A 404 is a healthy upstream's answer, not a sign of trouble; a call we did not make
-                // says nothing about the upstream.
-                .skipOn(List.of(ConversationNotFoundException.class, RateLimitException.class))
+                // A 404 is a healthy upstream's answer, not a sign of trouble. (A call the cap
+                // refuses never gets here: see the class's comment.)
+                .skipOn(List.of(ConversationNotFoundException.class))
                 .onStateChange(state::circuitChanged)
                 .done()
                 .build();
-        TypedGuard.Builder<CompletionStage<ConversationDocument>> attempts = TypedGuard.create(new DocumentStage())
+        this.attempts = TypedGuard.create(new DocumentStage())
                 .withDescription("omnivibe-upstream-attempts")
                 .withThreadOffload(true).withThreadOffloadExecutor(ON_THE_CALLING_THREAD)
                 .withRetry()
@@ -147,22 +153,13 @@ public class UpstreamGuard {
                 .jitter(0, ChronoUnit.MILLIS)
                 // The lookup budget bounds retries; this only has to be longer than it.
                 .maxDuration(policy.budgetMs() * 2, ChronoUnit.MILLIS)
-                .done();
+                .done()
+                .build();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
         this.fleetCap = callsPerMinute > 0 && sharedCap.enabled()
                 ? new FleetCallCap(sharedCap, callsPerMinute, policy.shared().offlineCallsPerMinute())
                 : null;
-        if (callsPerMinute > 0 && fleetCap == null) {
-            // Rolling: at most the cap over any 60 s, so also within each of the upstream's own
-            // fixed one-minute windows. It keeps the time of each call: 8 bytes per permit.
-            attempts = attempts.withRateLimit()
-                    .limit(callsPerMinute)
-                    .window(1, ChronoUnit.MINUTES)
-                    .type(RateLimitType.ROLLING)
-                    .onRejected(refusals::increment)
-                    .done();
-        }
-        this.attempts = attempts.build();
+        this.instanceCap = callsPerMinute > 0 && fleetCap == null ? new InstanceCallCap(callsPerMinute) : null;
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
         this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());
@@ -171,8 +168,8 @@ public class UpstreamGuard {
 
     /** {@code lastGood}: the last good body of this conversation, or null; it is not checked again. */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> circuit
-                .get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()))))
+        Uni<ConversationDocument> guarded = Uni.createFrom().completionStage(() -> lookupsInFlight.get(() -> permittedLookup(key, lastGood,
+                progress)))
                 .onFailure(PlannedRetry.class).transform(Throwable::getCause);
         Context caller = Vertx.currentContext();
         return caller == null ? guarded : guarded.emitOn(backOn(caller));
@@ -190,20 +187,70 @@ public class UpstreamGuard {
     }
 
     /**
+     * The first attempt's permit, then the circuit and the attempts: a lookup the cap refuses never
+     * reaches the circuit. No permit while the circuit is open and its trial not yet due.
+     */
+    private CompletionStage<ConversationDocument> permittedLookup(ConversationKey key, byte[] lastGood, LookupProgress progress) {
+        if (!state.callsMayBeMade()) {
+            return guardedAttempts(key, lastGood, progress);
+        }
+        if (instanceCap != null) {
+            Optional<RateLimitException> refused = instanceCap.take();
+            if (refused.isPresent()) {
+                refusals.increment();
+                return CompletableFuture.failedFuture(refused.get());
+            }
+            progress.permitTaken();
+            return guardedAttempts(key, lastGood, progress);
+        }
+        if (fleetCap != null) {
+            if (progress.expired()) {
+                // No permit spent on an attempt that cannot be made.
+                return CompletableFuture.failedFuture(new LookupTimeoutException());
+            }
+            return fleetCap.permit()
+                    .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
+                    .subscribeAsCompletionStage()
+                    .thenCompose(granted -> {
+                        progress.permitTaken();
+                        return guardedAttempts(key, lastGood, progress);
+                    });
+        }
+        return guardedAttempts(key, lastGood, progress);
+    }
+
+    private CompletionStage<ConversationDocument> guardedAttempts(ConversationKey key, byte[] lastGood, LookupProgress progress) {
+        return circuit.get(() -> attempts.get(() -> attempt(key, lastGood, progress).subscribeAsCompletionStage()));
+    }
+
+    /**
      * One upstream attempt. It ends no later than the lookup's budget, so that the circuit breaker
-     * records every lookup's outcome, even one cut short by the budget.
+     * records every lookup's outcome, even one cut short by the budget. A retry takes its own
+     * permit; refused, the lookup ends with the failure it retried.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        if (fleetCap == null) {
+        if (progress.usePermitTaken() || (instanceCap == null && fleetCap == null)) {
             return permittedAttempt(key, lastGood, progress);
+        }
+        if (instanceCap != null) {
+            Optional<RateLimitException> refused = instanceCap.take();
+            return refused.isEmpty()
+                    ? permittedAttempt(key, lastGood, progress)
+                    : Uni.createFrom().failure(afterRefusal(refused.get(), progress));
         }
         if (progress.expired()) {
             // No permit spent on an attempt that cannot be made.
             return Uni.createFrom().failure(new LookupTimeoutException());
         }
         return fleetCap.permit()
-                .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
+                .onFailure(RateLimitException.class).transform(refused -> afterRefusal(refused, progress))
                 .chain(() -> permittedAttempt(key, lastGood, progress));
+    }
+
+    /** A retry the cap refused: the lookup ends with the upstream's failure, which the circuit counts. */
+    private Throwable afterRefusal(Throwable refused, LookupProgress progress) {
+        refusals.increment();
+        return progress.lastFailure().orElse(refused);
     }
 
     private Uni<ConversationDocument> permittedAttempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
@@ -234,6 +281,7 @@ public class UpstreamGuard {
      * {@link RetryAfterBeyondBudgetException} that passes the wait on to the caller.
      */
     private Throwable nextStep(Throwable failure, LookupProgress progress) {
+        progress.failed(failure);
         Optional<Duration> retryAfter = failure instanceof TransientUpstreamException upstreamFailure
                 ? upstreamFailure.retryAfter()
                 : Optional.empty();
