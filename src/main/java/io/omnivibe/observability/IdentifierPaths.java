@@ -14,13 +14,18 @@ final class IdentifierPaths {
 
     static final String LOOKUP_ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
 
+    private static final String UPSTREAM_PREFIX = "/public/api/v1/inboxes/";
+
     private IdentifierPaths() {
     }
 
     static String masked(String path) {
-        // Every lookup's own path: no decoding needed.
+        // Every lookup's own path, and every upstream call's: no decoding needed.
         if (path == null || path.startsWith("/inboxes/")) {
             return LOOKUP_ROUTE;
+        }
+        if (path.startsWith(UPSTREAM_PREFIX)) {
+            return LookupObserver.UPSTREAM_ROUTE;
         }
         return mayHoldIdentifiers(path) ? LOOKUP_ROUTE : path;
     }
