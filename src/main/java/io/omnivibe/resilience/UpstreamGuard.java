@@ -25,6 +25,7 @@ import io.omnivibe.upstream.OmnivibeConversations;
 import io.omnivibe.upstream.TransientUpstreamException;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -46,11 +47,12 @@ import io.vertx.core.Vertx;
  * <li>every attempt, retries included, needs a permit from the cap on upstream calls per minute:
  * this instance's own ({@link InstanceCallCap}), or with a shared store the fleet's
  * ({@link FleetCallCap}). A refusal is our own decision, not the upstream's outcome, and SmallRye's
- * circuit has no "not counted" (it would count a success): so the first attempt's permit is
- * taken before the circuit, whose window a refused lookup then never enters, and a refused retry
- * ends the lookup with the failure it was retrying, which the circuit counts as what it is. Only
- * while the circuit is open and its trial is not yet due is no permit taken: the circuit refuses
- * the lookup.</li>
+ * circuit has no "not counted" (it would count a success): so while the circuit is closed the
+ * first attempt's permit is taken before it, whose window a refused lookup then never enters, and
+ * a refused retry ends the lookup with the failure it was retrying, which the circuit counts as
+ * what it is. While the circuit is open or half-open every permit is taken inside it: a lookup
+ * the circuit refuses spends none, and a trial the cap refuses counts as failed, so the circuit
+ * opens again rather than closing without a call.</li>
  * </ol>
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
@@ -187,11 +189,11 @@ public class UpstreamGuard {
     }
 
     /**
-     * The first attempt's permit, then the circuit and the attempts: a lookup the cap refuses never
-     * reaches the circuit. No permit while the circuit is open and its trial not yet due.
+     * While the circuit is closed, the first attempt's permit, then the circuit and the attempts: a
+     * lookup the cap refuses never reaches the circuit.
      */
     private CompletionStage<ConversationDocument> permittedLookup(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        if (!state.callsMayBeMade()) {
+        if (state.circuitState() != CircuitBreakerState.CLOSED) {
             return guardedAttempts(key, lastGood, progress);
         }
         if (instanceCap != null) {
@@ -225,8 +227,9 @@ public class UpstreamGuard {
 
     /**
      * One upstream attempt. It ends no later than the lookup's budget, so that the circuit breaker
-     * records every lookup's outcome, even one cut short by the budget. A retry takes its own
-     * permit; refused, the lookup ends with the failure it retried.
+     * records every lookup's outcome, even one cut short by the budget. An attempt without a permit
+     * (a retry, or a trial of the circuit) takes its own; refused, the lookup ends with the failure
+     * it retried, or the refusal.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
         if (progress.usePermitTaken() || (instanceCap == null && fleetCap == null)) {

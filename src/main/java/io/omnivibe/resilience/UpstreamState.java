@@ -63,11 +63,6 @@ public class UpstreamState {
         return circuit;
     }
 
-    /** False while the circuit is open and its trial lookups are not yet due: it refuses every lookup. */
-    boolean callsMayBeMade() {
-        return circuit != CircuitBreakerState.OPEN || System.nanoTime() - openedAtNanos >= openDelay.toNanos();
-    }
-
     /** Time until the open circuit lets a trial call through; at least one second. */
     public Duration untilCircuitTrial() {
         Duration left = openDelay.minusNanos(System.nanoTime() - openedAtNanos);
