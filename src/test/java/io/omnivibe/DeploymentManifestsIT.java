@@ -85,9 +85,8 @@ class DeploymentManifestsIT {
         // Knative's queue-proxy drains before the service hears of the shutdown (then a delay of
         // its own is pointless), and the revision's timeout, the pod's termination grace period,
         // must cover that drain, the lookups in flight and a margin.
-        assertThat(container.path("env").findValuesAsText("name")).contains("QUARKUS_SHUTDOWN_DELAY_ENABLED");
-        assertThat(container.path("env")).filteredOn(variable -> variable.path("name").asText().equals("QUARKUS_SHUTDOWN_DELAY_ENABLED"))
-                .singleElement().satisfies(variable -> assertThat(variable.path("value").asText()).isEqualTo("false"));
+        assertThat(container.path("env")).filteredOn(variable -> variable.path("name").asText().equals("QUARKUS_SHUTDOWN_DELAY"))
+                .singleElement().satisfies(variable -> assertThat(variable.path("value").asText()).isEqualTo("0s"));
         assertThat(template.path("spec").path("timeoutSeconds").asInt()).as("queue-proxy's drain + shutdown timeout + margin")
                 .isGreaterThanOrEqualTo(KNATIVE_DRAIN_SECONDS + seconds("quarkus.shutdown.timeout") + 2);
         // Knative makes its own Services: its pods are scraped through their annotations.

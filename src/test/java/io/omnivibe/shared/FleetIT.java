@@ -265,7 +265,7 @@ class FleetIT {
         environment.put("QUARKUS_REDIS_HOSTS", redis.url());
         environment.put("LOOKUP_SHARED_SECRET", secret);
         // No load balancer to wait for on shutdown.
-        environment.put("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false");
+        environment.put("QUARKUS_SHUTDOWN_DELAY", "0s");
         List<PackagedService> started = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             PackagedService instance = PackagedService.start(List.of(), environment);
