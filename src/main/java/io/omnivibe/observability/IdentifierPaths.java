@@ -14,6 +14,8 @@ final class IdentifierPaths {
 
     static final String LOOKUP_ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
 
+    /** What a span shows for a path that is neither a lookup, an upstream call, nor one of the service's own. */
+    static final String OTHER_PATH = "/{other}";
     private static final String UPSTREAM_PREFIX = "/public/api/v1/inboxes/";
 
     private IdentifierPaths() {
@@ -28,6 +30,20 @@ final class IdentifierPaths {
             return LookupObserver.UPSTREAM_ROUTE;
         }
         return mayHoldIdentifiers(path) ? LOOKUP_ROUTE : path;
+    }
+
+    /**
+     * A span's path, as the instrumentation parsed it: {@code //inboxes/<token>/x} reads as host
+     * {@code inboxes} and path {@code /<token>/x}, which names neither inboxes nor contacts. So
+     * besides the masked lookup and upstream paths, a span keeps only the service's own
+     * operational paths ({@code /q/...}); any other shows as {@link #OTHER_PATH}.
+     */
+    static String forSpan(String path) {
+        String masked = masked(path);
+        if (!masked.equals(path) || path.startsWith("/q/")) {
+            return masked;
+        }
+        return OTHER_PATH;
     }
 
     private static boolean mayHoldIdentifiers(String path) {

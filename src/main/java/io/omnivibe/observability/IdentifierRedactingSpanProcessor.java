@@ -25,7 +25,7 @@ public class IdentifierRedactingSpanProcessor implements SpanProcessor {
     public void onStart(Context parentContext, ReadWriteSpan span) {
         String path = span.getAttribute(URL_PATH);
         if (path != null) {
-            span.setAttribute(URL_PATH, IdentifierPaths.masked(path));
+            span.setAttribute(URL_PATH, IdentifierPaths.forSpan(path));
         }
         String full = span.getAttribute(URL_FULL);
         if (full != null) {

@@ -108,9 +108,12 @@ class TracingTest {
         // Routed as a lookup once normalised; read raw, "//inboxes" is a host name and the rest a path.
         URI doubleSlash = URI.create("http://localhost:" + RestAssured.port + "/" + conversation.lookupPath().replace("/conversations/" + conversation.conversationId(), "/conversations/0"));
         assertThat(CLIENT.send(HttpRequest.newBuilder(doubleSlash).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(400);
+        // Not routed at all, and read raw, a path that names neither inboxes nor contacts.
+        URI tokenOnly = URI.create("http://localhost:" + RestAssured.port + "//inboxes/" + conversation.inboxIdentifier() + "/x");
+        assertThat(CLIENT.send(HttpRequest.newBuilder(tokenOnly).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .anyMatch(span -> span.getKind() == SpanKind.SERVER));
+                .filter(span -> span.getKind() == SpanKind.SERVER).count() == 2);
         assertThat(spans.getFinishedSpanItems().toString())
                 .doesNotContain(conversation.inboxIdentifier()).doesNotContain(conversation.contactIdentifier());
     }
