@@ -16,6 +16,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,8 +198,11 @@ class LookupResourceTest {
     @Test
     void answersUnknownPathsAndMethodsWithProblems() {
         given().when().get("/nothing-here").then().statusCode(404).contentType("application/problem+json");
-        given().when().post(TestConversation.fresh().lookupPath()).then().statusCode(405).contentType("application/problem+json")
-                .header("Allow", "GET, HEAD, OPTIONS");
+        List<String> allowed = given().when().post(TestConversation.fresh().lookupPath()).then().statusCode(405)
+                .contentType("application/problem+json")
+                .extract().headers().getValues("Allow");
+        // One header with a list, or (through API Gateway, on Lambda) one header a method.
+        assertThat(allowed.stream().flatMap(value -> Arrays.stream(value.split(",\\s*")))).containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
         upstream.verify(0, anyRequestedFor(anyUrl()));
     }
 }
