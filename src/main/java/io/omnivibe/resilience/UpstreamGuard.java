@@ -250,7 +250,10 @@ public class UpstreamGuard {
                 .chain(() -> permittedAttempt(key, lastGood, progress));
     }
 
-    /** A retry the cap refused: the lookup ends with the upstream's failure, which the circuit counts. */
+    /**
+     * An attempt the cap refused inside the circuit: a retry ends the lookup with the upstream's
+     * failure, a trial with the refusal; the circuit counts either as failed.
+     */
     private Throwable afterRefusal(Throwable refused, LookupProgress progress) {
         refusals.increment();
         return progress.lastFailure().orElse(refused);
