@@ -232,7 +232,7 @@ public class UpstreamGuard {
      * it retried, or the refusal.
      */
     private Uni<ConversationDocument> attempt(ConversationKey key, byte[] lastGood, LookupProgress progress) {
-        if (progress.usePermitTaken() || (instanceCap == null && fleetCap == null)) {
+        if ((instanceCap == null && fleetCap == null) || progress.usePermitTaken()) {
             return permittedAttempt(key, lastGood, progress);
         }
         if (instanceCap != null) {
