@@ -20,9 +20,11 @@ import io.omnivibe.resilience.Failures;
 import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.resilience.RetryAfterBeyondBudgetException;
 import io.omnivibe.resilience.UpstreamState;
+import io.omnivibe.upstream.BodyBudgetSpentException;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.MalformedUpstreamResponseException;
 import io.omnivibe.upstream.UnexpectedUpstreamStatusException;
+import io.omnivibe.upstream.UpstreamBodyTooLargeException;
 import io.omnivibe.upstream.UpstreamException;
 import io.omnivibe.upstream.UpstreamRateLimitedException;
 import io.omnivibe.upstream.UpstreamServerErrorException;
@@ -74,6 +76,17 @@ public class ProblemResponses {
     @ServerExceptionMapper
     RestResponse<Problem> unexpectedStatus(UnexpectedUpstreamStatusException e) {
         return problem(ProblemType.UPSTREAM_UNEXPECTED_STATUS, "The upstream answered unexpected HTTP " + e.status() + ".");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> bodyTooLarge(UpstreamBodyTooLargeException e) {
+        return problem(ProblemType.UPSTREAM_BODY_TOO_LARGE, "The upstream's conversation is larger than this service accepts.");
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> bodyBudget(BodyBudgetSpentException e) {
+        return retryLater(ProblemType.UPSTREAM_BODY_BUDGET, "Upstream answers being read already hold the memory set aside for them.",
+                SHORT_PAUSE);
     }
 
     @ServerExceptionMapper
@@ -148,8 +161,11 @@ public class ProblemResponses {
         }
         if (failure instanceof UpstreamRateLimitedException || failure instanceof RetryAfterBeyondBudgetException
                 || failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException
-                || failure instanceof RateLimitException) {
+                || failure instanceof RateLimitException || failure instanceof BodyBudgetSpentException) {
             return LookupOutcome.UNAVAILABLE;
+        }
+        if (failure instanceof UpstreamBodyTooLargeException) {
+            return LookupOutcome.BODY_TOO_LARGE;
         }
         if (failure instanceof TimeoutException || failure instanceof LookupTimeoutException) {
             return LookupOutcome.TIMEOUT;

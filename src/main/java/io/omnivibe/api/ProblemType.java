@@ -13,10 +13,12 @@ enum ProblemType {
     UPSTREAM_UNREACHABLE(502, "Upstream unreachable"),
     UPSTREAM_MALFORMED_RESPONSE(502, "Malformed upstream response"),
     UPSTREAM_UNEXPECTED_STATUS(502, "Unexpected upstream status"),
+    UPSTREAM_BODY_TOO_LARGE(502, "Upstream body too large"),
     CIRCUIT_OPEN(503, "Upstream temporarily avoided"),
     OVERLOADED(503, "Too many lookups in flight"),
     UPSTREAM_RATE_LIMITED(503, "Upstream rate limited"),
     UPSTREAM_CALL_LIMIT(503, "Upstream call limit reached"),
+    UPSTREAM_BODY_BUDGET(503, "Too many upstream bytes in flight"),
     UPSTREAM_TIMEOUT(504, "Upstream timeout"),
     INTERNAL_ERROR(500, "Internal error");
 

@@ -60,6 +60,20 @@ public interface LookupPolicy {
          * an upstream that does not throttle. The cap keeps the time of each permit (8 bytes each).
          */
         int maxCallsPerMinute();
+
+        /**
+         * Bytes one upstream body may have: a longer one is refused as it arrives (by its
+         * {@code Content-Length}, else when it passes the bound), its connection closed.
+         */
+        long maxBodyBytes();
+
+        /** Bytes all bodies being read may hold at once; when unset, a quarter of the maximum heap. */
+        OptionalLong maxBytesInFlight();
+
+        /** {@link #maxBytesInFlight()} as it applies (upstream.UpstreamBodies reads the same setting). */
+        default long bytesInFlight() {
+            return maxBytesInFlight().orElse(Runtime.getRuntime().maxMemory() / 4);
+        }
     }
 
     interface Retry {
@@ -98,6 +112,11 @@ public interface LookupPolicy {
 
         /** Bytes the copies may take at most; when unset, a quarter of the maximum heap. */
         OptionalLong maxBytes();
+
+        /** {@link #maxBytes()} as it applies (lookup.StaleStore reads the same setting). */
+        default long bytes() {
+            return maxBytes().orElse(Runtime.getRuntime().maxMemory() / 4);
+        }
 
         /** How long a last good copy may be served after it was fetched. */
         long maxAgeMs();

@@ -41,10 +41,19 @@ final class PolicyRanges {
     /** The in-process cap keeps the time of each allowed call: 8 bytes each, 800 kB at this bound. */
     static final int MAX_CALLS_PER_MINUTE = 100_000;
 
+    /** A body is read into one array: 1 GiB is far beyond any conversation and within an array's reach. */
+    static final long MAX_BODY_BYTES = 1L << 30;
+
+    /** What the heap keeps beside the stale copies and the bodies being read: the lookups' own work, the runtime's. */
+    static final int HEAP_MARGIN_SHARE = 4;
+
     private static final Map<String, Range> RANGES = List.of(
             Range.whole("lookup.budget-ms", 1, 300_000, "milliseconds"),
             Range.whole("lookup.attempt-timeout-ms", 1, 300_000, "milliseconds"),
             Range.whole("lookup.upstream.max-calls-per-minute", 0, MAX_CALLS_PER_MINUTE, "calls (0: no cap)"),
+            Range.whole("lookup.upstream.max-body-bytes", 1024, MAX_BODY_BYTES, "bytes"),
+            Range.whole("lookup.upstream.max-bytes-in-flight", 1024, () -> Runtime.getRuntime().maxMemory() / 2,
+                    "bytes (half the maximum heap, -Xmx)"),
             Range.whole("lookup.retry.max-retries", 0, 10, "retries"),
             Range.whole("lookup.retry.initial-delay-ms", 0, 60_000, "milliseconds"),
             Range.whole("lookup.circuit-breaker.window", 1, 1_000_000, "lookups"),
@@ -85,6 +94,34 @@ final class PolicyRanges {
         } catch (NumberFormatException notANumber) {
             return false;
         }
+    }
+
+    // Settings that are each in range but cannot work together: start-up stops, with a line naming them.
+
+    /** A body at its bound must fit the budget of bodies in flight, or it could never be read. */
+    static Optional<String> bodyBoundViolation(LookupPolicy policy) {
+        long inFlight = policy.upstream().bytesInFlight();
+        if (policy.upstream().maxBodyBytes() <= inFlight) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is " + policy.upstream().maxBodyBytes()
+                + " bytes, more than lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) " + inFlight
+                + " bytes" + (policy.upstream().maxBytesInFlight().isPresent() ? "" : " (a quarter of the maximum heap, -Xmx)")
+                + ": a body at the bound could never be read; lower the first, or raise the second or -Xmx");
+    }
+
+    /** The stale copies and the bodies being read must leave the heap a margin for everything else. */
+    static Optional<String> heapViolation(LookupPolicy policy, long maxHeap) {
+        long stale = policy.stale().bytes();
+        long inFlight = policy.upstream().bytesInFlight();
+        long allowed = maxHeap - maxHeap / HEAP_MARGIN_SHARE;
+        if (stale + inFlight <= allowed) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.stale.max-bytes (LOOKUP_STALE_MAX_BYTES) " + stale + " bytes and"
+                + " lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) " + inFlight + " bytes together are more"
+                + " than three quarters of the maximum heap (" + maxHeap + " bytes, -Xmx), " + allowed
+                + " bytes: lower either, or raise -Xmx");
     }
 
     // Settings that are each in range but together cut lookups short, or leave a policy idle:

@@ -10,10 +10,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
- * Says at start-up when settings that are each in range ({@link PolicyRangeCheck}) together cut
- * lookups short.
+ * At start-up, before the service listens: stops it when settings that are each in range
+ * ({@link PolicyRangeCheck}) cannot work together, and says when they together cut lookups short.
  */
 @ApplicationScoped
 class SettingsCheck {
@@ -25,6 +26,11 @@ class SettingsCheck {
             @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts) {
         // As the shared store decides whether a Redis is named.
         boolean redisNamed = redisHosts.filter(hosts -> !hosts.isBlank()).isPresent();
+        PolicyRanges.bodyBoundViolation(policy)
+                .or(() -> PolicyRanges.heapViolation(policy, Runtime.getRuntime().maxMemory()))
+                .ifPresent(violation -> {
+                    throw new ConfigurationException(violation);
+                });
         shutdownTimeout.flatMap(timeout -> PolicyRanges.shutdownWarning(policy, timeout)).ifPresent(LOG::warn);
         PolicyRanges.retryWarning(policy, redisNamed).ifPresent(LOG::warn);
         if (redisNamed) {

@@ -50,7 +50,7 @@ class StaleStore {
 
     @Inject
     StaleStore(LookupPolicy policy, MeterRegistry registry) {
-        this(policy.stale().maxBytes().orElse(Runtime.getRuntime().maxMemory() / 4), policy.stale().maxEntries(),
+        this(policy.stale().bytes(), policy.stale().maxEntries(),
                 Duration.ofMillis(policy.stale().maxAgeMs()), Ticker.systemTicker());
         Gauge.builder("omnivibe.stale.entries", this, StaleStore::size)
                 .description("Last good copies held for the fallback")

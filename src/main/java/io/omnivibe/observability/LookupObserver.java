@@ -13,9 +13,11 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.omnivibe.upstream.BodyBudgetSpentException;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.MalformedUpstreamResponseException;
 import io.omnivibe.upstream.UnexpectedUpstreamStatusException;
+import io.omnivibe.upstream.UpstreamBodyTooLargeException;
 import io.omnivibe.upstream.UpstreamRateLimitedException;
 import io.omnivibe.upstream.UpstreamServerErrorException;
 import io.omnivibe.upstream.UpstreamTransportException;
@@ -183,6 +185,12 @@ public class LookupObserver {
         }
         if (failure instanceof UnexpectedUpstreamStatusException) {
             return "unexpected_status";
+        }
+        if (failure instanceof UpstreamBodyTooLargeException) {
+            return "body_too_large";
+        }
+        if (failure instanceof BodyBudgetSpentException) {
+            return "body_budget_spent";
         }
         return "error";
     }

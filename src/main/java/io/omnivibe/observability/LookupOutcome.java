@@ -10,6 +10,8 @@ public enum LookupOutcome {
     NOT_FOUND(404),
     INTERNAL_ERROR(500),
     BAD_GATEWAY(502),
+    /** The upstream's body was longer than lookup.upstream.max-body-bytes, and no last good copy was held. */
+    BODY_TOO_LARGE(502),
     UNAVAILABLE(503),
     TIMEOUT(504),
     /** The caller went away before the answer (nginx's 499); an upstream call under way still ends and refreshes the copy. */

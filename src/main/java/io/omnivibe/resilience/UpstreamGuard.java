@@ -18,11 +18,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.observability.LookupObserver;
 import io.omnivibe.shared.SharedCallCap;
+import io.omnivibe.upstream.BodyBudgetSpentException;
 import io.omnivibe.upstream.ConversationDocument;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
 import io.omnivibe.upstream.OmnivibeConversations;
 import io.omnivibe.upstream.TransientUpstreamException;
+import io.omnivibe.upstream.UpstreamBodyTooLargeException;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -134,9 +136,12 @@ public class UpstreamGuard {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delayMs(), ChronoUnit.MILLIS)
                 .successThreshold(breaker.trialLookups())
-                // A 404 is a healthy upstream's answer, not a sign of trouble. (A call the cap
-                // refuses never gets here: see the class's comment.)
-                .skipOn(List.of(ConversationNotFoundException.class))
+                // A 404 is a healthy upstream's answer, not a sign of trouble; nor is a body too
+                // large, or one this instance had no room for: they must not open the circuit for
+                // every other conversation. (A call the cap refuses never gets here: see the
+                // class's comment.)
+                .skipOn(List.of(ConversationNotFoundException.class, UpstreamBodyTooLargeException.class,
+                        BodyBudgetSpentException.class))
                 .onStateChange(state::circuitChanged)
                 .done()
                 .build();

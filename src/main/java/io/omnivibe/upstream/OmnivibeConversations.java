@@ -18,23 +18,27 @@ import io.smallrye.mutiny.Uni;
 public class OmnivibeConversations {
 
     private final OmnivibeClient client;
-    private final ConversationReader reader;
+    private final UpstreamBodies bodies;
 
-    OmnivibeConversations(@RestClient OmnivibeClient client, ConversationReader reader) {
+    OmnivibeConversations(@RestClient OmnivibeClient client, UpstreamBodies bodies) {
         this.client = client;
-        this.reader = reader;
+        this.bodies = bodies;
     }
 
-    /** {@code lastGood}: the last good body of this conversation, or null (see {@link ConversationReader#read}). */
+    /** {@code lastGood}: the last good body of this conversation, or null (see {@link UpstreamBodies#read}). */
     public Uni<ConversationDocument> fetch(ConversationKey key, byte[] lastGood) {
         return client.getConversation(key.inboxIdentifier(), key.contactIdentifier(), key.conversationId())
                 .onFailure(failure -> !(failure instanceof UpstreamException))
                 .transform(OmnivibeConversations::transportFailure)
-                .map(response -> {
+                .flatMap(response -> {
+                    // 4xx and 5xx failed above; only a 200 has its body handed on (UpstreamBodyFilter).
                     if (response.getStatus() != 200) {
-                        throw new UnexpectedUpstreamStatusException(response.getStatus());
+                        return Uni.createFrom().failure(new UnexpectedUpstreamStatusException(response.getStatus()));
                     }
-                    return reader.read(response.getEntity(), lastGood);
+                    if (!(response.getEntity() instanceof PendingBody body)) {
+                        return Uni.createFrom().failure(new IllegalStateException("a 200's body reached the service unbounded"));
+                    }
+                    return bodies.read(body, lastGood);
                 });
     }
 
