@@ -38,7 +38,7 @@ public class UpstreamBodies {
     UpstreamBodies(ConversationReader reader, @ConfigProperty(name = "lookup.upstream.max-body-bytes") long maxBodyBytes,
             @ConfigProperty(name = "lookup.upstream.max-bytes-in-flight") OptionalLong maxBytesInFlight, MeterRegistry registry) {
         this(reader, maxBodyBytes, maxBytesInFlight.orElse(defaultBytesInFlight()));
-        Gauge.builder("omnivibe.upstream.body.bytes.in.flight", bytesInFlight, AtomicLong::get)
+        Gauge.builder("omnivibe.upstream.bodies.in.flight", bytesInFlight, AtomicLong::get)
                 .description("Bytes held by upstream bodies being read (at most lookup.upstream.max-bytes-in-flight)")
                 .baseUnit("bytes")
                 .register(registry);

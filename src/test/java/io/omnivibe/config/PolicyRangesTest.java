@@ -43,7 +43,9 @@ class PolicyRangesTest {
             "lookup.retry.max-retries, 0", "lookup.retry.initial-delay-ms, 0",
             "lookup.circuit-breaker.failure-ratio, 1", "lookup.circuit-breaker.failure-ratio, 0.01",
             "lookup.circuit-breaker.delay-ms, 0", "lookup.circuit-breaker.trial-lookups, 1000",
-            "lookup.bulkhead.max-in-flight, 1", "lookup.stale.max-entries, 1", "lookup.stale.max-bytes, 1" })
+            "lookup.bulkhead.max-in-flight, 1", "lookup.stale.max-entries, 1", "lookup.stale.max-bytes, 1",
+            "lookup.upstream.max-body-bytes, 1024", "lookup.upstream.max-body-bytes, 1073741824",
+            "lookup.upstream.max-bytes-in-flight, 1024" })
     void acceptsTheEndsOfEachRange(String property, String value) {
         assertThat(PolicyRanges.violation(property, value)).isEmpty();
     }
@@ -70,7 +72,11 @@ class PolicyRangesTest {
             "lookup.stale.max-bytes | -1 | LOOKUP_STALE_MAX_BYTES | a whole number from 1 to ",
             "lookup.stale.max-bytes | 9223372036854775807 | LOOKUP_STALE_MAX_BYTES | a whole number from 1 to ",
             "lookup.stale.max-entries | -1 | LOOKUP_STALE_MAX_ENTRIES | a whole number from 1 to 10000000 copies",
-            "lookup.stale.max-age-ms | 0 | LOOKUP_STALE_MAX_AGE_MS | a whole number from 1 to 604800000 milliseconds" })
+            "lookup.stale.max-age-ms | 0 | LOOKUP_STALE_MAX_AGE_MS | a whole number from 1 to 604800000 milliseconds",
+            "lookup.upstream.max-body-bytes | 1023 | LOOKUP_UPSTREAM_MAX_BODY_BYTES | a whole number from 1024 to 1073741824 bytes",
+            "lookup.upstream.max-body-bytes | 8MiB | LOOKUP_UPSTREAM_MAX_BODY_BYTES | a whole number from 1024 to 1073741824 bytes",
+            "lookup.upstream.max-bytes-in-flight | 0 | LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT | a whole number from 1024 to ",
+            "lookup.upstream.max-bytes-in-flight | 9223372036854775807 | LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT | a whole number from 1024 to " })
     void namesTheSettingItsVariableTheValueAndTheRange(String property, String value, String variable, String range) {
         assertThat(PolicyRanges.violation(property, value)).hasValueSatisfying(line -> assertThat(line)
                 .startsWith(property + " (" + variable + ") is \"" + value + "\"; allowed: " + range)
@@ -133,5 +139,29 @@ class PolicyRangesTest {
         assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "4700")))).isEmpty();
         assertThat(PolicyRanges.sharedTimeoutWarning(policyWith(Map.of("lookup.shared.timeout-ms", "9000",
                 "lookup.upstream.max-calls-per-minute", "0")))).as("no Redis operation before the call").isEmpty();
+    }
+
+    @Test
+    void refusesABodyBoundTheBudgetOfBodiesInFlightCannotHold() throws IOException {
+        assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of()))).as("8 MiB in a quarter of the test JVM's heap").isEmpty();
+        assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of("lookup.upstream.max-body-bytes", "2048",
+                "lookup.upstream.max-bytes-in-flight", "2048")))).isEmpty();
+        assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of("lookup.upstream.max-body-bytes", "4096",
+                "lookup.upstream.max-bytes-in-flight", "2048")))).hasValue(
+                        "lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 4096 bytes, more than"
+                                + " lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) 2048 bytes: a body at"
+                                + " the bound could never be read; lower the first, or raise the second or -Xmx");
+    }
+
+    @Test
+    void refusesStaleCopiesAndBodiesInFlightThatLeaveTheHeapNoMargin() throws IOException {
+        long heap = 128L * 1024 * 1024;
+        LookupPolicy halfAndHalf = policyWith(Map.of("lookup.stale.max-bytes", String.valueOf(heap / 2),
+                "lookup.upstream.max-bytes-in-flight", String.valueOf(heap / 2)));
+        assertThat(PolicyRanges.heapViolation(halfAndHalf, heap)).hasValue("lookup.stale.max-bytes (LOOKUP_STALE_MAX_BYTES) 67108864"
+                + " bytes and lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) 67108864 bytes together are"
+                + " more than three quarters of the maximum heap (134217728 bytes, -Xmx), 100663296 bytes: lower either, or raise -Xmx");
+        assertThat(PolicyRanges.heapViolation(policyWith(Map.of("lookup.stale.max-bytes", String.valueOf(heap / 2),
+                "lookup.upstream.max-bytes-in-flight", String.valueOf(heap / 4))), heap)).isEmpty();
     }
 }

@@ -40,7 +40,9 @@ class SettingsIT {
             "LOOKUP_FRESH_FOR_MS | -1 | lookup.fresh-for-ms | a whole number from 0 to 600000 milliseconds",
             "LOOKUP_SHARED_TIMEOUT_MS | 0 | lookup.shared.timeout-ms | a whole number from 1 to 10000 milliseconds",
             "LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE | 0 | lookup.shared.offline-calls-per-minute | a whole number from 1 to 100000 calls",
-            "LOOKUP_SHARED_MAX_DOCUMENT_BYTES | 0 | lookup.shared.max-document-bytes | a whole number from 1 to 16777216 bytes" })
+            "LOOKUP_SHARED_MAX_DOCUMENT_BYTES | 0 | lookup.shared.max-document-bytes | a whole number from 1 to 16777216 bytes",
+            "LOOKUP_UPSTREAM_MAX_BODY_BYTES | 100 | lookup.upstream.max-body-bytes | a whole number from 1024 to 1073741824 bytes",
+            "LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT | 0 | lookup.upstream.max-bytes-in-flight | a whole number from 1024 to " })
     void refusesToStartWithASettingOutOfRange(String variable, String value, String property, String range) throws Exception {
         String output = startWith(variable, value);
 
@@ -77,6 +79,24 @@ class SettingsIT {
                 .singleElement().satisfies(line -> assertThat(line).contains("set LOOKUP_SHARED_SECRET (lookup.shared.secret) to at least 32 random bytes, base64"));
     }
 
+    /** Each in range, together unworkable: a body at its bound that could never be read, a heap with no room left. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "LOOKUP_UPSTREAM_MAX_BODY_BYTES=33554432 | lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 33554432 bytes, more than lookup.upstream.max-bytes-in-flight",
+            "LOOKUP_STALE_MAX_BYTES=31457280 LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT=31457280 | lookup.stale.max-bytes (LOOKUP_STALE_MAX_BYTES) 31457280 bytes and lookup.upstream.max-bytes-in-flight" })
+    void refusesToStartWithBodyBoundsThatCannotWorkTogether(String settings, String problem) throws Exception {
+        Path console = Files.createTempFile("omnivibe-lookup-settings", ".log");
+        ProcessBuilder launch = new ProcessBuilder(PackagedService.command(List.of("-Xmx64m", "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0"))).redirectErrorStream(true).redirectOutput(console.toFile());
+        launch.environment().put("OMNIVIBE_BASE_URL", "http://127.0.0.1:9");
+        for (String setting : settings.split(" ")) {
+            launch.environment().put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        String output = exitedWithout(launch, console);
+
+        assertThat(output.lines().filter(line -> line.contains(problem))).hasSize(1);
+    }
+
     private static String startWith(String variable, String value) throws Exception {
         return startWith(Map.of(variable, value));
     }
@@ -88,6 +108,11 @@ class SettingsIT {
                 .redirectErrorStream(true).redirectOutput(console.toFile());
         launch.environment().put("OMNIVIBE_BASE_URL", "http://127.0.0.1:9");
         launch.environment().putAll(environment);
+        return exitedWithout(launch, console);
+    }
+
+    /** Launches the service and returns its output, once it has exited non-zero without listening. */
+    private static String exitedWithout(ProcessBuilder launch, Path console) throws Exception {
         Process process = launch.start();
         try {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits on its own").isTrue();

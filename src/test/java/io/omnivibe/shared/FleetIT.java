@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.EmbeddedRedis;
 import io.omnivibe.testing.PackagedService;
 import io.omnivibe.testing.SharedRedis;
@@ -164,6 +165,26 @@ class FleetIT {
             }
             assertThat(value).doesNotContain(SECRET_WORDS).doesNotContain("messages");
         }
+    }
+
+    /** Over lookup.shared.max-document-bytes (256 KiB), under the body bound and a sixteenth of the stale store. */
+    @Test
+    void aConversationOverTheSharedBoundIsServedAndKeptInProcessButNotInRedis() throws Exception {
+        List<PackagedService> instances = startFleet(2, Map.of());
+        byte[] large = Bodies.largeConversation(1024 * 1024);
+        TestConversation conversation = TestConversation.fresh();
+        upstream.stubFor(get(urlPathMatching(".*/conversations/1")).atPriority(2).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(large)));
+        assertThat(instances.get(0).get(conversationPath(conversation, 1)).body()).isEqualTo(large);
+        assertThat(instances.get(0).get(conversationPath(conversation, 2)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().filter(key -> key.contains(":copy:")).count() == 1);
+
+        upstream.stubFor(get(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
+        assertThat(instances.get(1).get(conversationPath(conversation, 1)).statusCode()).as("no copy in the fleet").isEqualTo(502);
+        HttpResponse<byte[]> kept = instances.get(0).get(conversationPath(conversation, 1));
+        assertThat(kept.statusCode()).isEqualTo(200);
+        assertThat(kept.headers().firstValue("X-Cache")).hasValue("STALE");
+        assertThat(kept.body()).isEqualTo(large);
     }
 
     @Test
