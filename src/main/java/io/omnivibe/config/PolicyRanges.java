@@ -98,16 +98,21 @@ final class PolicyRanges {
 
     // Settings that are each in range but cannot work together: start-up stops, with a line naming them.
 
-    /** A body at its bound must fit the budget of bodies in flight, or it could never be read. */
+    /**
+     * A body at its bound must fit the budget of bodies in flight twice, or it could never be read:
+     * a body of undeclared length is read into an array that doubles, and is trimmed at its end,
+     * and while the bytes move both arrays are held.
+     */
     static Optional<String> bodyBoundViolation(LookupPolicy policy) {
         long inFlight = policy.upstream().bytesInFlight();
-        if (policy.upstream().maxBodyBytes() <= inFlight) {
+        if (2 * policy.upstream().maxBodyBytes() <= inFlight) {
             return Optional.empty();
         }
         return Optional.of("lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is " + policy.upstream().maxBodyBytes()
-                + " bytes, more than lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) " + inFlight
+                + " bytes, more than half of lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) " + inFlight
                 + " bytes" + (policy.upstream().maxBytesInFlight().isPresent() ? "" : " (a quarter of the maximum heap, -Xmx)")
-                + ": a body at the bound could never be read; lower the first, or raise the second or -Xmx");
+                + ": a body at the bound, read without a declared length, could never be read; lower the first, or raise the"
+                + " second or -Xmx");
     }
 
     /** The stale copies and the bodies being read must leave the heap a margin for everything else. */

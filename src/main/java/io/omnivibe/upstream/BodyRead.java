@@ -7,25 +7,28 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 
 /**
  * One 200 body read as it arrives, into one array. While the bytes are those of the last good
  * copy they are only compared, not kept; at the first difference that copy's prefix goes into
  * the array and the rest follows. The read ends with the body's end, or at once, with its
  * connection closed rather than drained, when the body passes its bound, does not fit the budget,
- * or the attempt is given up (its timeout).
+ * or the attempt is given up (its timeout cancels the read).
  * <p>
  * The body's chunks arrive on its connection's event loop; the attempt may be given up on another
- * thread, hence the lock (uncontended but for that moment).
+ * thread, hence the lock. The outcome is handed on after the lock is let go: what follows a
+ * lookup's answer (the stale store, the next lookup the bulkhead lets in) must not hold it.
  */
 final class BodyRead {
 
     /** The first array for a body of undeclared length; it doubles as the body grows. */
     private static final int FIRST_CAPACITY = 16 * 1024;
 
+    /** How the read ended: a document or a failure, handed on once. */
+    private record Outcome(ConversationDocument document, Throwable failure) {
+    }
+
     private final PendingBody body;
-    private final HttpClientResponse response;
     private final byte[] lastGood;
     private final UpstreamBodies bodies;
     private final UniEmitter<? super ConversationDocument> emitter;
@@ -34,56 +37,100 @@ final class BodyRead {
     private boolean sameAsLastGood;
     private byte[] kept;
     private long received;
-    /** Bytes of the budget this read holds: the kept array's length. */
+    /** Bytes of the budget this read holds. */
     private long reserved;
     private boolean ended;
 
     BodyRead(PendingBody body, byte[] lastGood, UpstreamBodies bodies, UniEmitter<? super ConversationDocument> emitter) {
         this.body = body;
-        this.response = body.response();
         this.lastGood = lastGood;
         this.bodies = bodies;
         this.emitter = emitter;
         this.maxBytes = bodies.maxBodyBytes();
     }
 
-    synchronized void start() {
+    void start() {
         emitter.onTermination(this::givenUp);
-        long declared = body.declaredLength();
-        sameAsLastGood = lastGood != null && (declared < 0 || declared == lastGood.length);
-        if (!sameAsLastGood && !keep(declared >= 0 ? (int) declared : FIRST_CAPACITY)) {
-            return;
+        Outcome refused = prepare();
+        if (refused != null) {
+            handOn(refused);
+        } else if (!hasEnded() && !body.handOver(this)) {
+            // Abandoned before the read began: its connection is closed already.
+            givenUp();
         }
-        body.handOver(this);
     }
 
-    synchronized void arrived(Buffer chunk) {
+    private synchronized boolean hasEnded() {
+        return ended;
+    }
+
+    private synchronized Outcome prepare() {
         if (ended) {
-            return;
+            // Given up before it began.
+            return null;
+        }
+        long declared = body.declaredLength();
+        sameAsLastGood = lastGood != null && (declared < 0 || declared == lastGood.length);
+        return sameAsLastGood ? null : keep(declared >= 0 ? (int) declared : FIRST_CAPACITY);
+    }
+
+    void arrived(Buffer chunk) {
+        handOn(take(chunk));
+    }
+
+    void ended() {
+        handOn(finish());
+    }
+
+    void broken() {
+        handOn(endEarly(new UpstreamTransportException("upstream connection failed or its answer was cut off")));
+    }
+
+    /** The attempt was given up, or the read has ended (then there is nothing left to do). */
+    void givenUp() {
+        boolean underWay;
+        synchronized (this) {
+            underWay = !ended;
+            ended = true;
+            releaseBudget();
+        }
+        if (underWay) {
+            body.closeConnection();
+            body.readEnded();
+        }
+    }
+
+    private synchronized Outcome take(Buffer chunk) {
+        if (ended) {
+            return null;
         }
         int length = chunk.length();
         long total = received + length;
         if (total > maxBytes) {
-            end(new UpstreamBodyTooLargeException(maxBytes));
-            return;
+            return endEarly(new UpstreamBodyTooLargeException(maxBytes));
         }
         if (sameAsLastGood) {
             if (total <= lastGood.length && sameBytes(chunk.getByteBuf(), (int) received)) {
                 received = total;
-                return;
+                return null;
             }
             sameAsLastGood = false;
-            int declared = (int) body.declaredLength();
-            if (!keep(declared >= 0 ? declared : capacityFor(total))) {
-                return;
+            long declared = body.declaredLength();
+            Outcome refused = keep(declared >= 0 ? (int) declared : capacityFor(total));
+            if (refused != null) {
+                return refused;
             }
             System.arraycopy(lastGood, 0, kept, 0, (int) received);
         }
-        if (total > kept.length && !keep(capacityFor(total))) {
-            return;
+        if (total > kept.length) {
+            Outcome refused = keep(capacityFor(total));
+            if (refused != null) {
+                return refused;
+            }
         }
         chunk.getBytes(0, length, kept, (int) received);
         received = total;
+        return null;
     }
 
     private boolean sameBytes(ByteBuf chunk, int offset) {
@@ -96,66 +143,77 @@ final class BodyRead {
         return (int) Math.min(maxBytes, Math.max(total, doubled));
     }
 
-    /** Moves what is kept into an array of {@code capacity} bytes, charged to the budget; false, the read ended, when it does not fit. */
-    private boolean keep(int capacity) {
+    /**
+     * Moves what is kept into an array of {@code capacity} bytes; both arrays are charged to the
+     * budget while the bytes move. Null when it fits, else the refusal that ended the read.
+     */
+    private Outcome keep(int capacity) {
         if (!bodies.reserve(capacity)) {
-            end(new BodyBudgetSpentException());
-            return false;
+            return endEarly(new BodyBudgetSpentException());
         }
+        reserved += capacity;
         byte[] larger = kept == null ? new byte[capacity] : Arrays.copyOf(kept, capacity);
-        bodies.release(reserved);
-        reserved = capacity;
+        if (kept != null) {
+            bodies.release(kept.length);
+            reserved -= kept.length;
+        }
         kept = larger;
-        return true;
+        return null;
     }
 
-    synchronized void ended() {
+    private synchronized Outcome finish() {
         if (ended) {
-            return;
+            return null;
         }
-        ended = true;
         try {
-            ConversationDocument document;
             if (sameAsLastGood && received == lastGood.length) {
-                document = new ConversationDocument(lastGood, true);
-            } else {
-                byte[] json = sameAsLastGood ? Arrays.copyOf(lastGood, (int) received)
-                        : received == kept.length ? kept : Arrays.copyOf(kept, (int) received);
-                document = bodies.reader().read(json, null);
+                return new Outcome(new ConversationDocument(lastGood, true), null);
             }
-            releaseBudget();
-            emitter.complete(document);
-        } catch (UpstreamException unreadable) {
-            releaseBudget();
-            emitter.fail(unreadable);
-        }
-    }
-
-    synchronized void broken() {
-        if (!ended) {
-            end(new UpstreamTransportException("upstream connection failed or its answer was cut off"));
-        }
-    }
-
-    /** The attempt was given up (or has ended: then nothing is left to do). */
-    private synchronized void givenUp() {
-        if (!ended) {
+            byte[] json;
+            if (sameAsLastGood) {
+                json = Arrays.copyOf(lastGood, (int) received);
+            } else if (received == kept.length) {
+                json = kept;
+            } else {
+                // An undeclared length: the array is trimmed to the body, the copy charged too.
+                if (!bodies.reserve(received)) {
+                    return endEarly(new BodyBudgetSpentException());
+                }
+                reserved += received;
+                json = Arrays.copyOf(kept, (int) received);
+            }
+            return new Outcome(bodies.reader().read(json, null), null);
+        } catch (RuntimeException unreadable) {
+            return new Outcome(null, unreadable);
+        } finally {
             ended = true;
-            response.request().connection().close();
             releaseBudget();
         }
     }
 
     /** Ends the read before the body's end: its connection is closed, not drained. */
-    private void end(UpstreamException failure) {
+    private Outcome endEarly(UpstreamException failure) {
         ended = true;
-        response.request().connection().close();
         releaseBudget();
-        emitter.fail(failure);
+        body.closeConnection();
+        return new Outcome(null, failure);
     }
 
     private void releaseBudget() {
         bodies.release(reserved);
         reserved = 0;
+    }
+
+    /** Hands the outcome on, outside the lock. */
+    private void handOn(Outcome outcome) {
+        if (outcome == null) {
+            return;
+        }
+        body.readEnded();
+        if (outcome.failure() == null) {
+            emitter.complete(outcome.document());
+        } else {
+            emitter.fail(outcome.failure());
+        }
     }
 }

@@ -36,6 +36,7 @@ public class OmnivibeConversations {
                         return Uni.createFrom().failure(new UnexpectedUpstreamStatusException(response.getStatus()));
                     }
                     if (!(response.getEntity() instanceof PendingBody body)) {
+                        response.close();
                         return Uni.createFrom().failure(new IllegalStateException("a 200's body reached the service unbounded"));
                     }
                     return bodies.read(body, lastGood);
@@ -47,7 +48,7 @@ public class OmnivibeConversations {
      * their kind is kept.
      */
     private static UpstreamException transportFailure(Throwable failure) {
-        // An out-of-memory error while reading the body arrives as the client's failure's cause.
+        // An out-of-memory error inside the client arrives as its failure's cause.
         FatalErrors.endProcessIfFatal(failure);
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException) {

@@ -65,7 +65,7 @@ public class UpstreamBodies {
      */
     Uni<ConversationDocument> read(PendingBody body, byte[] lastGood) {
         if (body.declaredLength() > maxBodyBytes) {
-            body.response().request().connection().close();
+            body.abandon();
             return Uni.createFrom().failure(new UpstreamBodyTooLargeException(maxBodyBytes));
         }
         return Uni.createFrom().emitter(emitter -> new BodyRead(body, lastGood, this, emitter).start());

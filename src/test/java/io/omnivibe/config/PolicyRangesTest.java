@@ -145,12 +145,13 @@ class PolicyRangesTest {
     void refusesABodyBoundTheBudgetOfBodiesInFlightCannotHold() throws IOException {
         assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of()))).as("8 MiB in a quarter of the test JVM's heap").isEmpty();
         assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of("lookup.upstream.max-body-bytes", "2048",
-                "lookup.upstream.max-bytes-in-flight", "2048")))).isEmpty();
-        assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of("lookup.upstream.max-body-bytes", "4096",
-                "lookup.upstream.max-bytes-in-flight", "2048")))).hasValue(
-                        "lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 4096 bytes, more than"
-                                + " lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) 2048 bytes: a body at"
-                                + " the bound could never be read; lower the first, or raise the second or -Xmx");
+                "lookup.upstream.max-bytes-in-flight", "4096")))).isEmpty();
+        assertThat(PolicyRanges.bodyBoundViolation(policyWith(Map.of("lookup.upstream.max-body-bytes", "2049",
+                "lookup.upstream.max-bytes-in-flight", "4096")))).hasValue(
+                        "lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 2049 bytes, more than half of"
+                                + " lookup.upstream.max-bytes-in-flight (LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT) 4096 bytes: a body at"
+                                + " the bound, read without a declared length, could never be read; lower the first, or raise the"
+                                + " second or -Xmx");
     }
 
     @Test

@@ -82,7 +82,7 @@ class SettingsIT {
     /** Each in range, together unworkable: a body at its bound that could never be read, a heap with no room left. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "LOOKUP_UPSTREAM_MAX_BODY_BYTES=33554432 | lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 33554432 bytes, more than lookup.upstream.max-bytes-in-flight",
+            "LOOKUP_UPSTREAM_MAX_BODY_BYTES=16777216 | lookup.upstream.max-body-bytes (LOOKUP_UPSTREAM_MAX_BODY_BYTES) is 16777216 bytes, more than half of lookup.upstream.max-bytes-in-flight",
             "LOOKUP_STALE_MAX_BYTES=31457280 LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT=31457280 | lookup.stale.max-bytes (LOOKUP_STALE_MAX_BYTES) 31457280 bytes and lookup.upstream.max-bytes-in-flight" })
     void refusesToStartWithBodyBoundsThatCannotWorkTogether(String settings, String problem) throws Exception {
         Path console = Files.createTempFile("omnivibe-lookup-settings", ".log");

@@ -157,12 +157,14 @@ class HostileBodiesIT {
     void refusesABodyTheBudgetOfBodiesInFlightCannotHoldAndGivesTheBudgetBack() throws Exception {
         try (PackagedService small = PackagedService.start(List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 Map.of("OMNIVIBE_BASE_URL", upstream.baseUrl(), "LOOKUP_UPSTREAM_MAX_BYTES_IN_FLIGHT", "1048576",
-                        "LOOKUP_UPSTREAM_MAX_BODY_BYTES", "1048576", "LOOKUP_RETRY_MAX_RETRIES", "0"))) {
-            upstream.serve(7, new Stalling(1_040_000));
+                        "LOOKUP_UPSTREAM_MAX_BODY_BYTES", "524288", "LOOKUP_RETRY_MAX_RETRIES", "0"))) {
+            upstream.serve(7, new Stalling(520_000));
+            upstream.serve(70, new Stalling(520_000));
             upstream.serve(8, new Conversation(SMALL));
-            ExecutorService caller = Executors.newSingleThreadExecutor();
-            Future<HttpResponse<byte[]>> stalled = caller.submit(() -> small.get(LOOKUP + 7));
-            caller.shutdown();
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            Future<HttpResponse<byte[]>> stalled = callers.submit(() -> small.get(LOOKUP + 7));
+            Future<HttpResponse<byte[]>> alsoStalled = callers.submit(() -> small.get(LOOKUP + 70));
+            callers.shutdown();
             await().atMost(Duration.ofSeconds(10)).until(() -> bytesInFlight(small) >= 1_040_000);
 
             HttpResponse<byte[]> refused = small.get(LOOKUP + 8);
@@ -171,6 +173,7 @@ class HostileBodiesIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("urn:omnivibe-lookup:problem:upstream-body-budget");
             assertThat(stalled.get().statusCode()).as("the stalled body's attempt times out").isEqualTo(504);
+            assertThat(alsoStalled.get().statusCode()).isEqualTo(504);
             assertThat(bytesInFlight(small)).as("its bytes are given back").isZero();
             assertThat(small.get(LOOKUP + 8).statusCode()).isEqualTo(200);
         }
