@@ -57,15 +57,17 @@ wait_for() {
 }
 
 # Starts a packaged Quarkus app (the service or the floor) in the background with $java_opts,
-# answering on port $3 and reading the static upstream, its cap on upstream calls off (a benchmark
-# makes far more calls than any quota allows), its output in $work/logs/$1.log; the rest of the
-# arguments are environment settings (NAME=value). Sets $java_pid.
+# answering on port $3 and reading the static upstream, its cap on upstream calls off unless
+# $calls_per_minute sets one (a benchmark makes far more calls than any quota allows), its output in
+# $work/logs/$1.log; the rest of the arguments are environment settings (NAME=value). Sets
+# $java_pid and $java_management_port.
 start_java() {
   local name=$1 jar=$2 port=$3
   shift 3
+  java_management_port=$(free_port)
   # shellcheck disable=SC2086
-  env "$@" LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE=0 OMNIVIBE_BASE_URL="http://127.0.0.1:$upstream_port" \
-    QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+  env "$@" LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE="${calls_per_minute:-0}" OMNIVIBE_BASE_URL="http://127.0.0.1:$upstream_port" \
+    QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$java_management_port" \
     "$java_bin" $java_opts -jar "$jar" > "$work/logs/$name.log" 2>&1 &
   java_pid=$!
   pids+=("$java_pid")
@@ -98,15 +100,19 @@ http {
 CONF
 }
 
-# Starts the static upstream on $upstream_port, serving $work/www/small.json and large.json.
+# Starts the static upstream on $upstream_port, serving $work/www/small.json and large.json (also
+# to contacts named small-<anything>, so that callers can ask for conversations no other asks for),
+# with an access log of every call when $upstream_log names a file.
 start_upstream() {
   mkdir -p "$work/www"
   conversation 15000 > "$work/www/small.json"
   conversation 400000 > "$work/www/large.json"
-  nginx_conf upstream "server {
+  nginx_conf upstream "${upstream_log:+log_format calls '\$msec';}
+  server {
     listen 127.0.0.1:$upstream_port;
     root $PWD/$work/www;
-    location ~ ^/public/api/v1/inboxes/bench/contacts/(small|large)/conversations/[0-9]+\$ {
+    ${upstream_log:+access_log $upstream_log calls;}
+    location ~ ^/public/api/v1/inboxes/bench/contacts/(small|large)(-[a-z0-9]+)?/conversations/[0-9]+\$ {
       default_type application/json;
       try_files /\$1.json =404;
     }
