@@ -164,7 +164,8 @@ public class UpstreamGuard {
                 .build();
         int callsPerMinute = policy.upstream().maxCallsPerMinute();
         this.fleetCap = callsPerMinute > 0 && sharedCap.enabled()
-                ? new FleetCallCap(sharedCap, callsPerMinute, policy.shared().offlineCallsPerMinute())
+                ? new FleetCallCap(sharedCap, callsPerMinute, policy.shared().offlineCallsPerMinute(),
+                        Duration.ofMillis(policy.shortestAttemptMs()))
                 : null;
         this.instanceCap = callsPerMinute > 0 && fleetCap == null ? new InstanceCallCap(callsPerMinute) : null;
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
@@ -211,11 +212,7 @@ public class UpstreamGuard {
             return guardedAttempts(key, lastGood, progress);
         }
         if (fleetCap != null) {
-            if (progress.expired()) {
-                // No permit spent on an attempt that cannot be made.
-                return CompletableFuture.failedFuture(new LookupTimeoutException());
-            }
-            return fleetCap.permit()
+            return fleetCap.permit(progress)
                     .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
                     .subscribeAsCompletionStage()
                     .thenCompose(granted -> {
@@ -246,11 +243,7 @@ public class UpstreamGuard {
                     ? permittedAttempt(key, lastGood, progress)
                     : Uni.createFrom().failure(afterRefusal(refused.get(), progress));
         }
-        if (progress.expired()) {
-            // No permit spent on an attempt that cannot be made.
-            return Uni.createFrom().failure(new LookupTimeoutException());
-        }
-        return fleetCap.permit()
+        return fleetCap.permit(progress)
                 .onFailure(RateLimitException.class).transform(refused -> afterRefusal(refused, progress))
                 .chain(() -> permittedAttempt(key, lastGood, progress));
     }

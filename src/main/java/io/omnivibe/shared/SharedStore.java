@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -28,12 +29,17 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The Redis a fleet of instances shares, when {@code quarkus.redis.hosts} names one; off
- * otherwise, and then the service keeps everything in process. An operation never fails and never
- * waits past {@code lookup.shared.timeout-ms}: without an answer it yields empty, and the lookup
- * goes on as if in process. While Redis does not answer, one operation a second tries it and the
- * others are skipped at once, so that its outage costs lookups no waiting. Redis is taken for
- * unreachable only when an operation fails or runs out of time and no other was answered while it
- * waited: an instance with more operations than connections is busy, not cut off.
+ * otherwise, and then the service keeps everything in process. An operation never fails, and a
+ * lookup never waits for it past the time it was given ({@code lookup.shared.timeout-ms} for
+ * copies): without an answer by then it yields empty, and the lookup goes on as if in process.
+ * <p>
+ * Slow is not lost. An operation the lookup stopped waiting for is still followed, up to
+ * {@link #LOST_AFTER}: answered late, it says Redis is reachable (counted {@code late}). Redis is
+ * taken for unreachable only when an operation fails to reach it, or has no answer within
+ * {@link #LOST_AFTER}, and no other operation was answered meanwhile: an instance with more
+ * operations than connections, or too busy to read its answers at once, is busy, not cut off.
+ * While Redis is unreachable, one operation a second tries it and the others are skipped at once,
+ * so that its outage costs lookups no waiting.
  */
 @ApplicationScoped
 // Built while the service starts: a missing or short secret stops start-up, not a lookup.
@@ -49,12 +55,18 @@ public class SharedStore {
     }
 
     private enum Result {
-        OK, FAILED, TIMEOUT, SKIPPED, BUSY
+        OK, LATE, FAILED, TIMEOUT, SKIPPED, BUSY
     }
 
     static final String HOSTS_PROPERTY = "quarkus.redis.hosts";
     private static final Logger LOG = Logger.getLogger(SharedStore.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Without an answer for this long Redis is taken for lost: far above what a busy instance's
+     * round trip takes (bench/fleet saw tens of milliseconds on a saturated 2-core machine), far
+     * below a lookup's budget.
+     */
+    static final Duration LOST_AFTER = Duration.ofSeconds(1);
     /** The first operation opens the first connection: more than a lookup's time limit, and no lookup waits on it. */
     private static final Duration FIRST_CONNECTION_TIME = Duration.ofSeconds(5);
 
@@ -84,7 +96,8 @@ public class SharedStore {
             Map<Result, Timer> byResult = new EnumMap<>(Result.class);
             for (Result result : Result.values()) {
                 byResult.put(result, Timer.builder("omnivibe.shared.operations")
-                        .description("Operations on the shared store (Redis), by result; skipped: not tried while it is"
+                        .description("Operations on the shared store (Redis), by result; late: answered after the lookup"
+                                + " stopped waiting for it; timeout: no answer within 1 s; skipped: not tried while it is"
                                 + " unreachable; busy: not tried, every connection to it in use and the queue for one full")
                         .tag("operation", operation.name().toLowerCase())
                         .tag("result", result.name().toLowerCase())
@@ -94,7 +107,7 @@ public class SharedStore {
         }
         // Connect and learn whether Redis answers, without holding start-up on it.
         Request ping = Request.cmd(Command.PING);
-        send(Operation.READ, () -> this.redis.send(ping), FIRST_CONNECTION_TIME).subscribe().with(answer -> {
+        send(Operation.READ, () -> this.redis.send(ping), FIRST_CONNECTION_TIME, FIRST_CONNECTION_TIME).subscribe().with(answer -> {
         });
     }
 
@@ -128,6 +141,11 @@ public class SharedStore {
         return state;
     }
 
+    /** Whether Redis is known lost: the last operation that could tell found no Redis. */
+    boolean unreachable() {
+        return state == State.UNREACHABLE;
+    }
+
     Sealing sealing() {
         return sealing;
     }
@@ -137,53 +155,72 @@ public class SharedStore {
         return namespace + ':' + kind + ':' + name;
     }
 
-    /** Redis's answer, or empty when it failed, took longer than the time limit, or was skipped. */
+    /** Redis's answer, or empty when it failed, took longer than {@code lookup.shared.timeout-ms}, or was skipped. */
     Uni<Optional<Response>> send(Operation operation, Request request) {
-        return send(operation, () -> redis.send(request), timeout);
+        return send(operation, () -> redis.send(request), timeout, LOST_AFTER);
+    }
+
+    /**
+     * Redis's answer, or empty when it failed, was skipped, or Redis is lost: for the caller that
+     * bounds its own wait.
+     */
+    Uni<Optional<Response>> sendUntilLost(Operation operation, Request request) {
+        return send(operation, () -> redis.send(request), LOST_AFTER, LOST_AFTER);
     }
 
     /** Redis's answers to requests sent one after the other on one connection (not atomically), or empty as for one. */
     Uni<Optional<List<Response>>> sendInOrder(Operation operation, List<Request> requests) {
-        return send(operation, () -> redis.batch(requests), timeout);
+        return send(operation, () -> redis.batch(requests), timeout, LOST_AFTER);
     }
 
-    private <T> Uni<Optional<T>> send(Operation operation, Supplier<Uni<T>> request, Duration timeout) {
+    /**
+     * Sends the request and follows it up to {@code lostAfter}, whatever the caller does; the
+     * caller gets the answer, or empty after {@code wait}. The two are apart so that an answer the
+     * caller no longer waits for still tells whether Redis is there.
+     */
+    private <T> Uni<Optional<T>> send(Operation operation, Supplier<Uni<T>> request, Duration wait, Duration lostAfter) {
         if (!mayTry()) {
             timers.get(operation).get(Result.SKIPPED).record(Duration.ZERO);
             return Uni.createFrom().item(Optional.empty());
         }
         long startNanos = System.nanoTime();
-        return request.get()
-                .ifNoItem().after(timeout).fail()
-                .onItemOrFailure().transform((response, failure) -> {
-                    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-                    if (failure == null) {
-                        timers.get(operation).get(Result.OK).record(took);
-                        answered();
-                        return Optional.ofNullable(response);
-                    }
-                    if (failure instanceof ConnectionPoolTooBusyException) {
-                        // Redis is not slow: this instance has more operations in flight than
-                        // connections to it. Taking it for unreachable would hand every lookup the
-                        // offline cap for a second, at each burst.
-                        timers.get(operation).get(Result.BUSY).record(took);
-                        return Optional.<T> empty();
-                    }
-                    boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
-                    timers.get(operation).get(timedOut ? Result.TIMEOUT : Result.FAILED).record(took);
-                    if (isRedisError(failure)) {
-                        // Redis answered, with an error about this command: it is reachable.
-                        answered();
-                        LOG.errorf("Shared store refused %s: %s", operation, failure.getMessage());
-                    } else if (lastAnsweredNanos - startNanos > 0) {
-                        // Redis answered other operations while this one waited (for a connection,
-                        // or through a pause of this process): it is reachable, this one was late.
-                        LOG.debugf("Shared store answered others while %s waited: %s", operation, failure);
-                    } else {
-                        unanswered(timedOut ? "no answer within " + timeout.toMillis() + " ms" : failure.toString());
-                    }
-                    return Optional.<T> empty();
+        CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
+        request.get()
+                .ifNoItem().after(lostAfter).fail()
+                .subscribe().with(response -> {
+                    boolean waitedFor = answer.complete(Optional.ofNullable(response));
+                    timers.get(operation).get(waitedFor ? Result.OK : Result.LATE).record(Duration.ofNanos(System.nanoTime() - startNanos));
+                    answered();
+                }, failure -> {
+                    answer.complete(Optional.empty());
+                    failed(operation, failure, startNanos);
                 });
+        return Uni.createFrom().completionStage(answer)
+                .ifNoItem().after(wait).recoverWithItem(Optional.empty());
+    }
+
+    private void failed(Operation operation, Throwable failure, long startNanos) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        if (failure instanceof ConnectionPoolTooBusyException) {
+            // Redis is not slow: this instance has more operations in flight than connections to
+            // it. Taking it for unreachable would hand every lookup the offline cap for a second,
+            // at each burst.
+            timers.get(operation).get(Result.BUSY).record(took);
+            return;
+        }
+        boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
+        timers.get(operation).get(timedOut ? Result.TIMEOUT : Result.FAILED).record(took);
+        if (isRedisError(failure)) {
+            // Redis answered, with an error about this command: it is reachable.
+            answered();
+            LOG.errorf("Shared store refused %s: %s", operation, failure.getMessage());
+        } else if (lastAnsweredNanos - startNanos > 0) {
+            // Redis answered other operations while this one waited (for a connection, or
+            // through a pause of this process): it is reachable, this one was lost.
+            LOG.debugf("Shared store answered others while %s waited: %s", operation, failure);
+        } else {
+            unanswered(timedOut ? "no answer within " + took.toMillis() + " ms" : failure.toString());
+        }
     }
 
     /** Redis's error replies fail the operation with a throwable that is also a reply. */

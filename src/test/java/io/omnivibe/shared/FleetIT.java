@@ -14,9 +14,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.omnivibe.testing.Bodies;
+import io.omnivibe.testing.Callers;
 import io.omnivibe.testing.EmbeddedRedis;
 import io.omnivibe.testing.PackagedService;
 import io.omnivibe.testing.SharedRedis;
@@ -34,7 +41,7 @@ import io.omnivibe.testing.TestConversation;
 
 /**
  * Several packaged instances (JVM or native) naming one real Redis, in front of an upstream that
- * counts its calls: one cap for the fleet, copies fetched by one instance served by the others and
+ * counts its calls: one cap for the fleet, kept under load while Redis is slow, copies fetched by one instance served by the others and
  * by one started later, the freshness window across instances, nothing readable in Redis, and
  * lookups that go on when Redis dies or stalls.
  */
@@ -233,23 +240,67 @@ class FleetIT {
     }
 
     @Test
-    void cutOffFromRedisAnInstanceAllowsItselfOnlyTheOfflineCap() throws Exception {
-        PackagedService instance = startFleet(1, Map.of("LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE", "5",
-                REDIS_TIME_LIMIT, PRODUCTION_REDIS_TIME_LIMIT_MS)).get(0);
+    void underLoadWithRedisSlowTheFleetKeepsToItsCapAndSpendsNoOfflineAllowance() throws Exception {
+        // Leases of up to 5 permits (a 120th of the cap), and an offline allowance that alone
+        // would let each instance make the fleet's whole minute: were slow taken for lost, the
+        // three would pass the cap.
+        int cap = 600;
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", String.valueOf(cap),
+                "LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE", String.valueOf(cap), REDIS_TIME_LIMIT, PRODUCTION_REDIS_TIME_LIMIT_MS));
+        AtomicLong conversations = new AtomicLong();
+        List<Callers.Answer> answers = new ArrayList<>();
+        // Redis asleep 150 ms in every 300, three times production's limit on one operation,
+        // while six callers per instance keep both cores busy.
+        ScheduledExecutorService slowRedis = Executors.newSingleThreadScheduledExecutor();
+        slowRedis.scheduleAtFixedRate(() -> redis.stall(Duration.ofMillis(150)), 0, 300, TimeUnit.MILLISECONDS);
+        try {
+            List<CompletableFuture<List<Callers.Answer>>> traffic = new ArrayList<>();
+            for (PackagedService instance : instances) {
+                traffic.add(new Callers(TestConversation.fresh(), instance.uri("/"))
+                        .runAsync(6, Duration.ofSeconds(12), conversations::incrementAndGet));
+            }
+            for (CompletableFuture<List<Callers.Answer>> callers : traffic) {
+                answers.addAll(callers.get(2, TimeUnit.MINUTES));
+            }
+        } finally {
+            slowRedis.shutdownNow();
+        }
+
+        // The run is shorter than a minute: every call it made is in one 60 s.
+        assertThat(upstreamCalls()).isLessThanOrEqualTo(cap).isGreaterThan(cap / 2);
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(answer.status()).isIn(200, 503);
+            // The budget is 5 s: a lookup waits for its permit within it.
+            assertThat(answer.took()).isLessThan(Duration.ofSeconds(7));
+        });
+        assertThat(answers).filteredOn(answer -> answer.status() == 503).isNotEmpty();
+        for (PackagedService instance : instances) {
+            assertThat(metric(instance, "omnivibe_shared_operations_seconds_count", "operation=\"cap\"", "result=\"skipped\"")).isZero();
+            assertThat(instance.console()).doesNotContain("Shared store (Redis) unreachable");
+            assertThat(readiness(instance)).contains("\"state\":\"reachable\"");
+        }
+    }
+
+    @Test
+    void cutOffFromRedisEachInstanceAllowsItselfOnlyTheOfflineCap() throws Exception {
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE", "5",
+                REDIS_TIME_LIMIT, PRODUCTION_REDIS_TIME_LIMIT_MS));
         TestConversation conversation = TestConversation.fresh();
         redis.kill();
         try {
-            int answered = 0;
-            for (int id = 1; id <= 10; id++) {
-                HttpResponse<byte[]> response = instance.get(conversationPath(conversation, id));
-                if (response.statusCode() == 200) {
-                    answered++;
-                } else {
-                    assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("upstream-call-limit");
+            for (PackagedService instance : instances) {
+                int answered = 0;
+                for (int id = 1; id <= 10; id++) {
+                    HttpResponse<byte[]> response = instance.get(conversationPath(conversation, instances.indexOf(instance) * 100 + id));
+                    if (response.statusCode() == 200) {
+                        answered++;
+                    } else {
+                        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("upstream-call-limit");
+                    }
                 }
+                assertThat(answered).isEqualTo(5);
             }
-            assertThat(answered).isEqualTo(5);
-            assertThat(upstreamCalls()).isEqualTo(5);
+            assertThat(upstreamCalls()).isEqualTo(15);
         } finally {
             redis.restart();
         }
@@ -308,9 +359,11 @@ class FleetIT {
         return new String(instance.management("/q/health/ready").body(), StandardCharsets.UTF_8).replace(" ", "");
     }
 
-    private static double metric(PackagedService instance, String name) throws Exception {
+    /** The sum of the series of {@code name} whose labels include every one of {@code labels} ({@code name="value"}). */
+    private static double metric(PackagedService instance, String name, String... labels) throws Exception {
         return new String(instance.management("/q/metrics").body(), StandardCharsets.UTF_8).lines()
                 .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .filter(line -> Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -32,10 +32,18 @@ public final class Callers {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String inbox;
     private final String contact;
+    /** Where the service answers; null: where RestAssured points (the service under @QuarkusTest). */
+    private final URI service;
 
     public Callers(TestConversation identity) {
+        this(identity, null);
+    }
+
+    /** Callers of the service answering at {@code service} (e.g. a packaged instance's {@code uri("/")}). */
+    public Callers(TestConversation identity, URI service) {
         this.inbox = identity.inboxIdentifier();
         this.contact = identity.contactIdentifier();
+        this.service = service;
     }
 
     /** {@code callers} threads look up the conversations {@code next} names until {@code duration} has passed. */
@@ -95,7 +103,8 @@ public final class Callers {
 
     public Answer lookUp(long conversationId) {
         String path = "/inboxes/" + inbox + "/contacts/" + contact + "/conversations/" + conversationId;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+        URI uri = service == null ? URI.create(RestAssured.baseURI + ":" + RestAssured.port + path) : service.resolve(path);
+        HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(20)).build();
         long started = System.nanoTime();
         try {
