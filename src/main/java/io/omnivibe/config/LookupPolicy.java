@@ -130,10 +130,10 @@ public interface LookupPolicy {
         /** At least 32 random bytes, base64: keys the names and seals the values kept in Redis. */
         Optional<String> secret();
 
-        /** Time for one Redis operation; past it the lookup goes on as if in process. */
+        /** Time a lookup waits for a copy in Redis; past it the lookup goes on as if in process. */
         long timeoutMs();
 
-        /** Upstream calls per minute this instance allows itself while Redis is unreachable. */
+        /** Upstream calls per minute this instance allows itself while Redis is unreachable (not while it is slow). */
         int offlineCallsPerMinute();
 
         /** A document larger than this is served and kept in process, not shared. */

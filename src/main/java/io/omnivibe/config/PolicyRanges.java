@@ -159,22 +159,20 @@ final class PolicyRanges {
     }
 
     /**
-     * With a Redis named, a lookup may wait for it before its first upstream call: for the fleet's
-     * recent copy (fresh-for on) and for a permit of the fleet's cap (a cap set), each up to the
-     * shared timeout. When those waits leave the call less than its shortest useful time, a Redis
-     * that stops answering times out the lookups under way (later ones skip it: it is then
-     * unreachable, tried once a second).
+     * With a Redis named and the freshness window on, a lookup waits up to the shared timeout for
+     * the fleet's recent copy before its first upstream call. When that wait leaves the call less
+     * than its shortest useful time, a Redis that stops answering times out the lookups under way
+     * (later ones skip it: it is then unreachable, tried once a second). The cap's permit needs no
+     * such check: it is waited for only as long as it leaves the call that time.
      */
     static Optional<String> sharedTimeoutWarning(LookupPolicy policy) {
-        int waitsBeforeTheCall = (policy.freshForMs() > 0 ? 1 : 0) + (policy.upstream().maxCallsPerMinute() > 0 ? 1 : 0);
-        long longestWait = waitsBeforeTheCall * policy.shared().timeoutMs();
-        if (waitsBeforeTheCall == 0 || longestWait + policy.shortestAttemptMs() < policy.budgetMs()) {
+        if (policy.freshForMs() == 0 || policy.shared().timeoutMs() + policy.shortestAttemptMs() < policy.budgetMs()) {
             return Optional.empty();
         }
         return Optional.of("lookup.shared.timeout-ms (LOOKUP_SHARED_TIMEOUT_MS) is " + policy.shared().timeoutMs() + " ms, and a"
-                + " lookup may wait for Redis " + (waitsBeforeTheCall == 1 ? "once" : "twice") + " before its first upstream call: "
-                + longestWait + " ms, leaving the call less than " + policy.shortestAttemptMs() + " ms of lookup.budget-ms"
-                + " (LOOKUP_BUDGET_MS) " + policy.budgetMs() + " ms, so lookups under way when Redis stops answering will time out");
+                + " lookup with lookup.fresh-for-ms on waits that long for Redis before its first upstream call, leaving the call"
+                + " less than " + policy.shortestAttemptMs() + " ms of lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
+                + " ms, so lookups under way when Redis stops answering will time out");
     }
 
     /** {@code lookup.budget-ms} → {@code LOOKUP_BUDGET_MS}, as MicroProfile Config maps environment variables. */

@@ -274,11 +274,15 @@ class FleetIT {
             assertThat(answer.took()).isLessThan(Duration.ofSeconds(7));
         });
         assertThat(answers).filteredOn(answer -> answer.status() == 503).isNotEmpty();
+        double capOperations = 0;
         for (PackagedService instance : instances) {
+            capOperations += metric(instance, "omnivibe_shared_operations_seconds_count", "operation=\"cap\"");
             assertThat(metric(instance, "omnivibe_shared_operations_seconds_count", "operation=\"cap\"", "result=\"skipped\"")).isZero();
             assertThat(instance.console()).doesNotContain("Shared store (Redis) unreachable");
             assertThat(readiness(instance)).contains("\"state\":\"reachable\"");
         }
+        // Permits come in leases: fewer requests to Redis than calls, refusals included.
+        assertThat(capOperations).isLessThan(upstreamCalls());
     }
 
     @Test

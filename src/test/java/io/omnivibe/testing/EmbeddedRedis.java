@@ -3,6 +3,7 @@ package io.omnivibe.testing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +69,11 @@ public final class EmbeddedRedis implements AutoCloseable {
                 .subscribe().with(done -> sleeper.close(), failure -> sleeper.close());
     }
 
+    /** Holds every other client's commands for {@code time}; in force when this returns. */
+    public void pause(Duration time) {
+        send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(time.toMillis()).arg("ALL"));
+    }
+
     /** Holds every client's writes for {@code time}, answering its reads meanwhile. */
     public void pauseWrites(Duration time) {
         send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(time.toMillis()).arg("WRITE"));
@@ -83,6 +89,22 @@ public final class EmbeddedRedis implements AutoCloseable {
     public byte[] value(String key) {
         Response value = send(Request.cmd(Command.GET).arg(key));
         return value == null ? null : value.toBytes();
+    }
+
+    /** A hash's fields and their values, as text. */
+    public Map<String, String> hash(String key) {
+        Response fields = send(Request.cmd(Command.HGETALL).arg(key));
+        Map<String, String> hash = new HashMap<>();
+        for (String field : fields.getKeys()) {
+            hash.put(field, fields.get(field).toString());
+        }
+        return hash;
+    }
+
+    /** Redis's clock, in milliseconds since the epoch. */
+    public long timeMillis() {
+        Response time = send(Request.cmd(Command.TIME));
+        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
     }
 
     /** Replaces a key's value, keeping its expiry. */
