@@ -30,10 +30,11 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * <p>
  * Slow is not lost. While Redis is reachable, a lookup waits for its permit as long as its caller
  * lets it (one request to Redis at a time serves every lookup waiting), and a permit that does not
- * come in time is a refusal, like a spent cap. Only while Redis is known unreachable does an
- * instance allow itself {@code lookup.shared.offline-calls-per-minute} (at most the cap) in
- * process, so that an outage lets N instances spend at most N times that: the fleet's quota
- * arithmetic is in the README.
+ * come in time is a refusal, like a spent cap. Redis's refusal stands for up to a lease's time
+ * before it is asked again, so that a spent cap costs an instance about one request a second.
+ * Only while Redis is known unreachable does an instance allow itself
+ * {@code lookup.shared.offline-calls-per-minute} (at most the cap) in process, so that an outage
+ * lets N instances spend at most N times that: the fleet's quota arithmetic is in the README.
  */
 final class FleetCallCap {
 
@@ -61,6 +62,9 @@ final class FleetCallCap {
     private int leaseLeft;
     private long leaseEndsNanos;
     private boolean asking;
+    /** Until when Redis's last refusal stands here without asking again, and when room comes back. */
+    private long refusedUntilNanos;
+    private long roomBackNanos;
     private final ArrayDeque<UniEmitter<? super Void>> waiting = new ArrayDeque<>();
     private long secondStartedNanos = System.nanoTime();
     private int usedThisSecond;
@@ -94,6 +98,10 @@ final class FleetCallCap {
         synchronized (this) {
             if (takeFromLease()) {
                 return Uni.createFrom().voidItem();
+            }
+            long now = System.nanoTime();
+            if (now - refusedUntilNanos < 0) {
+                return Uni.createFrom().failure(spent(Duration.ofNanos(roomBackNanos - now)));
             }
         }
         Duration wait = progress.remaining().minus(shortestAttempt);
@@ -190,11 +198,15 @@ final class FleetCallCap {
                 if (!waiting.isEmpty()) {
                     next = nextRequest();
                 }
-            } else if (answer instanceof Refused spent) {
+            } else if (answer instanceof Refused refused) {
+                // A spent cap stays spent for a while: later lookups are refused here for up to a
+                // lease's time (room given back by other instances meanwhile waits that long).
+                long now = System.nanoTime();
+                roomBackNanos = now + refused.retryAfter().toNanos();
+                refusedUntilNanos = now + Math.min(refused.retryAfter().toNanos(), SharedCallCap.LEASE.toNanos());
                 answered.addAll(waiting);
                 waiting.clear();
-                outcome = lookup -> lookup.fail(new RateLimitException(spent.retryAfter().toMillis(),
-                        "the fleet's upstream calls for the last minute are spent"));
+                outcome = lookup -> lookup.fail(spent(refused.retryAfter()));
             } else if (shared.unreachable()) {
                 // Found lost while this lease was asked for: the offline allowance applies.
                 answered.addAll(waiting);
@@ -214,6 +226,10 @@ final class FleetCallCap {
         }
         answered.forEach(outcome);
         next.run();
+    }
+
+    private static RateLimitException spent(Duration retryAfter) {
+        return new RateLimitException(Math.max(1, retryAfter.toMillis()), "the fleet's upstream calls for the last minute are spent");
     }
 
     /** Under the lock: takes a permit from the lease if it has one and has not ended. */
