@@ -182,7 +182,7 @@ final class BodyRead {
                 reserved += received;
                 json = Arrays.copyOf(kept, (int) received);
             }
-            return new Outcome(bodies.reader().read(json, null), null);
+            return new Outcome(bodies.reader().read(json), null);
         } catch (RuntimeException unreadable) {
             return new Outcome(null, unreadable);
         } finally {

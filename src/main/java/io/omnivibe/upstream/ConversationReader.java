@@ -2,7 +2,6 @@ package io.omnivibe.upstream;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Checks, in one streaming pass, that a 200 body is one complete JSON object with nothing after
  * it. The values inside are not read: callers get the upstream's document as it is, so a field of
- * an unexpected type, size or shape (the upstream's schema drifting) never fails a lookup. The
- * last good body of a conversation is not checked twice.
+ * an unexpected type, size or shape (the upstream's schema drifting) never fails a lookup. (A body
+ * that is the last good one again never gets here: {@link BodyRead} recognises it as it arrives.)
  */
 @ApplicationScoped
 public class ConversationReader {
@@ -33,17 +32,9 @@ public class ConversationReader {
         this.json = mapper.getFactory();
     }
 
-    /**
-     * {@code lastGood} is the body this reader last accepted for the same conversation, or null. A
-     * conversation polled while it does not change comes back byte for byte: it is not checked
-     * again, and the document holds the last good array, so that only one copy stays in memory.
-     */
-    public ConversationDocument read(byte[] body, byte[] lastGood) {
+    public ConversationDocument read(byte[] body) {
         if (body == null || body.length == 0) {
             throw new UpstreamTransportException("upstream sent an empty body");
-        }
-        if (Arrays.equals(body, lastGood)) {
-            return new ConversationDocument(lastGood, true);
         }
         try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
