@@ -12,8 +12,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * The package layout is the architecture (see docs/architecture.md): a lookup flows
  * api → lookup → resilience → upstream, observability and health sit at the side, shared (the
- * store a fleet shares through Redis) below lookup and resilience, process (what ends a broken
- * process) below them all, and no package reaches back up.
+ * store a fleet shares through Redis) below lookup and resilience, changes (what Chatwoot's
+ * webhooks make stale, and how the fleet hears it) below lookup and beside shared, process (what
+ * ends a broken process) below them all, and no package reaches back up.
  */
 class ArchitectureTest {
 
@@ -29,6 +30,7 @@ class ArchitectureTest {
                 .layer("resilience").definedBy("io.omnivibe.resilience..")
                 .layer("observability").definedBy("io.omnivibe.observability..")
                 .layer("health").definedBy("io.omnivibe.health..")
+                .layer("changes").definedBy("io.omnivibe.changes..")
                 .layer("shared").definedBy("io.omnivibe.shared..")
                 .layer("upstream").definedBy("io.omnivibe.upstream..")
                 .layer("config").definedBy("io.omnivibe.config..")
@@ -38,9 +40,10 @@ class ArchitectureTest {
                 .whereLayer("lookup").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("resilience").mayOnlyBeAccessedByLayers("api", "lookup", "health")
                 .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "resilience")
-                .whereLayer("shared").mayOnlyBeAccessedByLayers("lookup", "resilience", "health")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability", "shared")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience", "shared")
+                .whereLayer("changes").mayOnlyBeAccessedByLayers("api", "lookup", "health")
+                .whereLayer("shared").mayOnlyBeAccessedByLayers("lookup", "resilience", "health", "changes")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability", "shared", "changes")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience", "shared", "changes")
                 .whereLayer("process").mayOnlyBeAccessedByLayers("api", "lookup", "upstream")
                 .check(SERVICE);
     }

@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.omnivibe.changes.MalformedDeliveryException;
+import io.omnivibe.changes.UnauthorizedDeliveryException;
 import io.omnivibe.observability.LookupOutcome;
 import io.omnivibe.process.FatalErrors;
 import io.omnivibe.resilience.Failures;
@@ -50,6 +52,16 @@ public class ProblemResponses {
     @ServerExceptionMapper
     RestResponse<Problem> invalidRequest(InvalidLookupRequestException e) {
         return problem(ProblemType.INVALID_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> unauthorizedDelivery(UnauthorizedDeliveryException e) {
+        return problem(ProblemType.WEBHOOK_UNAUTHORIZED, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<Problem> malformedDelivery(MalformedDeliveryException e) {
+        return problem(ProblemType.WEBHOOK_MALFORMED, "The delivery is signed, but " + e.getMessage() + ".");
     }
 
     @ServerExceptionMapper
@@ -131,8 +143,14 @@ public class ProblemResponses {
         return switch (status) {
             case 404 -> problem(ProblemType.NOT_FOUND, "No resource at this path.");
             // RFC 9110, 15.5.6: a 405 names the methods the resource has.
-            case 405 -> problemBuilder(Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This resource only answers GET (and HEAD, OPTIONS)."))
-                    .header(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS").build();
+            case 405 -> {
+                String allowed = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+                String methods = allowed == null || allowed.isBlank() ? "GET, HEAD, OPTIONS" : allowed;
+                yield problemBuilder(Problem.of(ProblemType.METHOD_NOT_ALLOWED, "This resource answers " + methods + " only."))
+                        .header(HttpHeaders.ALLOW, methods).build();
+            }
+            case 413 -> problem(ProblemType.WEBHOOK_TOO_LARGE, "The body is longer than this service accepts"
+                    + " (lookup.webhooks.max-body-bytes).");
             case 406 -> problem(ProblemType.NOT_ACCEPTABLE, "This resource answers application/json only.");
             default -> {
                 Response.StatusType type = Response.Status.fromStatusCode(status);

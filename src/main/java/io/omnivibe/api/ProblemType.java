@@ -2,13 +2,16 @@ package io.omnivibe.api;
 
 import java.net.URI;
 
-/** The kinds of problem a lookup can answer with (RFC 9457 {@code type}, {@code title}, {@code status}). */
+/** The kinds of problem a lookup (or a webhook delivery) can answer with (RFC 9457 {@code type}, {@code title}, {@code status}). */
 enum ProblemType {
     INVALID_REQUEST(400, "Invalid lookup request"),
     CONVERSATION_NOT_FOUND(404, "Conversation not found"),
     NOT_FOUND(404, "No such resource"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     NOT_ACCEPTABLE(406, "Not acceptable"),
+    WEBHOOK_UNAUTHORIZED(401, "Webhook delivery not proven"),
+    WEBHOOK_MALFORMED(400, "Webhook delivery not an event"),
+    WEBHOOK_TOO_LARGE(413, "Webhook delivery too large"),
     UPSTREAM_ERROR(502, "Upstream error"),
     UPSTREAM_UNREACHABLE(502, "Upstream unreachable"),
     UPSTREAM_MALFORMED_RESPONSE(502, "Malformed upstream response"),

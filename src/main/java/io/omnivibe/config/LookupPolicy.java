@@ -37,9 +37,13 @@ public interface LookupPolicy {
 
     /**
      * A copy fetched less than this ago (by any instance sharing a Redis) is answered without an
-     * upstream call. 0: every lookup reads the upstream.
+     * upstream call, unless Chatwoot said since that it changed ({@link Webhooks}). 0: every lookup
+     * reads the upstream. Above {@link #UNCONFIRMED_FRESH_FOR_MS} only with webhooks.
      */
     long freshForMs();
+
+    /** The longest freshness window without webhooks: past it, a copy nobody can say is current is too old. */
+    long UNCONFIRMED_FRESH_FOR_MS = 600_000;
 
     Upstream upstream();
 
@@ -52,6 +56,8 @@ public interface LookupPolicy {
     Stale stale();
 
     Shared shared();
+
+    Webhooks webhooks();
 
     interface Upstream {
         /**
@@ -138,5 +144,34 @@ public interface LookupPolicy {
 
         /** A document larger than this is served and kept in process, not shared. */
         int maxDocumentBytes();
+    }
+
+    /**
+     * Chatwoot's webhooks, received at {@code POST /webhooks/chatwoot}: each says which
+     * conversations changed, so that their copies are read again at once and a long freshness
+     * window stays right.
+     */
+    interface Webhooks {
+        /**
+         * The webhook's secret as Chatwoot shows it; unset: no webhook endpoint. With {@link #signed()}
+         * false, a random token of at least 32 characters that the webhook's URL ends with.
+         */
+        Optional<String> secret();
+
+        /** Deliveries are signed (Chatwoot 4.11.2 and later for account webhooks); false: the URL carries the secret. */
+        boolean signed();
+
+        /** A signed delivery whose timestamp is further than this from now is refused, as one already seen within it is. */
+        long replayWindowMs();
+
+        /** A delivery's body may hold this many bytes at most (every request body: no other endpoint takes one). */
+        long maxBodyBytes();
+
+        /**
+         * The freshness window for copies no webhook can vouch for: while this instance does not hear
+         * the fleet's changes (its Redis subscription lost), or a copy fetched before it listened.
+         * At most {@link LookupPolicy#freshForMs()}.
+         */
+        long fallbackFreshForMs();
     }
 }

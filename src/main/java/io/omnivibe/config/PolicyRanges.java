@@ -44,6 +44,9 @@ final class PolicyRanges {
     /** A body is read into one array: 1 GiB is far beyond any conversation and within an array's reach. */
     static final long MAX_BODY_BYTES = 1L << 30;
 
+    /** With webhooks a copy stays right however long nobody writes to it; a day bounds what a lost webhook costs. */
+    static final long MAX_FRESH_FOR_MS = 86_400_000;
+
     /** What the heap keeps beside the stale copies and the bodies being read: the lookups' own work, the runtime's. */
     static final int HEAP_MARGIN_SHARE = 4;
 
@@ -65,10 +68,14 @@ final class PolicyRanges {
             Range.whole("lookup.stale.max-bytes", 1, () -> Runtime.getRuntime().maxMemory() / 2,
                     "bytes (half the maximum heap, -Xmx)"),
             Range.whole("lookup.stale.max-age-ms", 1, 604_800_000, "milliseconds"),
-            Range.whole("lookup.fresh-for-ms", 0, 600_000, "milliseconds (0: off)"),
+            Range.whole("lookup.fresh-for-ms", 0, MAX_FRESH_FOR_MS, "milliseconds (0: off; above "
+                    + LookupPolicy.UNCONFIRMED_FRESH_FOR_MS + " only with lookup.webhooks.secret)"),
             Range.whole("lookup.shared.timeout-ms", 1, 10_000, "milliseconds"),
             Range.whole("lookup.shared.offline-calls-per-minute", 1, MAX_CALLS_PER_MINUTE, "calls"),
-            Range.whole("lookup.shared.max-document-bytes", 1, 16_777_216, "bytes"))
+            Range.whole("lookup.shared.max-document-bytes", 1, 16_777_216, "bytes"),
+            Range.whole("lookup.webhooks.replay-window-ms", 10_000, 3_600_000, "milliseconds"),
+            Range.whole("lookup.webhooks.max-body-bytes", 1024, 16_777_216, "bytes"),
+            Range.whole("lookup.webhooks.fallback-fresh-for-ms", 0, LookupPolicy.UNCONFIRMED_FRESH_FOR_MS, "milliseconds"))
             .stream().collect(Collectors.toUnmodifiableMap(Range::property, Function.identity()));
 
     private PolicyRanges() {
@@ -129,6 +136,17 @@ final class PolicyRanges {
                 + " bytes: lower either, or raise -Xmx");
     }
 
+    /** A window past what any instance could check without webhooks would serve copies nobody knows to be current. */
+    static Optional<String> freshnessViolation(LookupPolicy policy) {
+        if (policy.freshForMs() <= LookupPolicy.UNCONFIRMED_FRESH_FOR_MS || policy.webhooks().secret().isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is " + policy.freshForMs() + " ms, above "
+                + LookupPolicy.UNCONFIRMED_FRESH_FOR_MS + " ms, without lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET): a window"
+                + " that long needs Chatwoot's webhooks to say when a conversation changes (README, \"Keep copies right with"
+                + " webhooks\"); set the secret, or lower the window");
+    }
+
     // Settings that are each in range but together cut lookups short, or leave a policy idle:
     // start-up goes on and says so, a line each.
 
@@ -173,6 +191,16 @@ final class PolicyRanges {
                 + " lookup with lookup.fresh-for-ms on waits that long for Redis before its first upstream call, leaving the call"
                 + " less than " + policy.shortestAttemptMs() + " ms of lookup.budget-ms (LOOKUP_BUDGET_MS) " + policy.budgetMs()
                 + " ms, so lookups under way when Redis stops answering will time out");
+    }
+
+    /** Copies are kept for at most the stale copies' maximum age: a longer window would be cut short by it. */
+    static Optional<String> freshnessWarning(LookupPolicy policy) {
+        if (policy.freshForMs() <= policy.stale().maxAgeMs()) {
+            return Optional.empty();
+        }
+        return Optional.of("lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is " + policy.freshForMs() + " ms, above"
+                + " lookup.stale.max-age-ms (LOOKUP_STALE_MAX_AGE_MS) " + policy.stale().maxAgeMs() + " ms: copies are"
+                + " dropped at that age, so the window ends there; raise lookup.stale.max-age-ms to at least the window");
     }
 
     /** {@code lookup.budget-ms} → {@code LOOKUP_BUDGET_MS}, as MicroProfile Config maps environment variables. */

@@ -28,11 +28,13 @@ class SettingsCheck {
         boolean redisNamed = redisHosts.filter(hosts -> !hosts.isBlank()).isPresent();
         PolicyRanges.bodyBoundViolation(policy)
                 .or(() -> PolicyRanges.heapViolation(policy, Runtime.getRuntime().maxMemory()))
+                .or(() -> PolicyRanges.freshnessViolation(policy))
                 .ifPresent(violation -> {
                     throw new ConfigurationException(violation);
                 });
         shutdownTimeout.flatMap(timeout -> PolicyRanges.shutdownWarning(policy, timeout)).ifPresent(LOG::warn);
         PolicyRanges.retryWarning(policy, redisNamed).ifPresent(LOG::warn);
+        PolicyRanges.freshnessWarning(policy).ifPresent(LOG::warn);
         if (redisNamed) {
             PolicyRanges.sharedTimeoutWarning(policy).ifPresent(LOG::warn);
         }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.omnivibe.changes.ChangeMarks;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.process.FatalErrors;
 import io.omnivibe.resilience.Failures;
@@ -17,6 +18,7 @@ import io.omnivibe.shared.SharedCopies;
 import io.omnivibe.shared.SharedCopy;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.ConversationNotFoundException;
+import io.omnivibe.upstream.DocumentIds;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * the last good copy. A 404 never falls back: the conversation may have left the contact's reach.
  * Identical lookups in flight share one upstream call; each keeps its own budget and fallback.
  * With a shared store, good answers are shared with the fleet: the fallback and the freshness
- * window ({@code lookup.fresh-for-ms}) read the fleet's copy when this process has none.
+ * window ({@code lookup.fresh-for-ms}) read the fleet's copy when this process has none. Whether a
+ * copy is still current, webhooks included, is {@link ChangeMarks}'s to say.
  */
 @ApplicationScoped
 public class LookupService {
@@ -35,15 +38,17 @@ public class LookupService {
     private final StaleStore staleStore;
     private final CallsInFlight callsInFlight;
     private final SharedCopies sharedCopies;
+    private final ChangeMarks changes;
     private final Duration budget;
     private final Duration freshFor;
 
     LookupService(UpstreamGuard guard, StaleStore staleStore, CallsInFlight callsInFlight, SharedCopies sharedCopies,
-            LookupPolicy policy) {
+            ChangeMarks changes, LookupPolicy policy) {
         this.guard = guard;
         this.staleStore = staleStore;
         this.callsInFlight = callsInFlight;
         this.sharedCopies = sharedCopies;
+        this.changes = changes;
         this.budget = Duration.ofMillis(policy.budgetMs());
         this.freshFor = Duration.ofMillis(policy.freshForMs());
     }
@@ -68,25 +73,25 @@ public class LookupService {
             return upstreamLookup(key, progress);
         }
         Optional<StaleCopy> local = staleStore.recall(key);
-        if (local.isPresent() && isRecent(local.get())) {
+        if (local.isPresent() && isCurrent(key, local.get())) {
             return Uni.createFrom().item(LookupResult.recent(local.get()));
         }
         if (!sharedCopies.enabled()) {
             return upstreamLookup(key, progress);
         }
         return sharedCopies.read(key).flatMap(shared -> shared.map(LookupService::asStaleCopy)
-                .filter(this::isRecent)
+                .filter(copy -> isCurrent(key, copy))
                 .flatMap(copy -> staleStore.adopt(key, copy))
                 .map(recent -> Uni.createFrom().item(LookupResult.recent(recent)))
                 .orElseGet(() -> upstreamLookup(key, progress)));
     }
 
-    private boolean isRecent(StaleCopy copy) {
-        return copy.age().compareTo(freshFor) < 0;
+    private boolean isCurrent(ConversationKey key, StaleCopy copy) {
+        return changes.isCurrent(key, copy.ids(), copy.age());
     }
 
     private static StaleCopy asStaleCopy(SharedCopy copy) {
-        return new StaleCopy(copy.json(), copy.etag(), copy.age());
+        return new StaleCopy(copy.json(), copy.etag(), copy.ids(), copy.age());
     }
 
     private Uni<LookupResult> upstreamLookup(ConversationKey key, LookupProgress progress) {
@@ -106,20 +111,29 @@ public class LookupService {
      * last good copy costs far less than checking and hashing them again.
      */
     private Uni<LookupResult> call(ConversationKey key, LookupProgress progress) {
+        // A change heard after this moment may not be in the document: its copy counts from here.
+        long startedNanos = System.nanoTime();
         Optional<StaleCopy> lastGood = staleStore.recall(key);
         return guard.fetch(key, lastGood.map(StaleCopy::json).orElse(null), progress)
-                .map(document -> document.unchanged()
-                        ? LookupResult.fresh(document.json(), lastGood.orElseThrow().etag())
-                        : LookupResult.fresh(document.json()))
-                .invoke(fresh -> {
-                    staleStore.remember(key, fresh);
-                    sharedCopies.keep(key, fresh.json(), fresh.etag());
+                .map(document -> {
+                    Duration alreadyOld = Duration.ofNanos(System.nanoTime() - startedNanos);
+                    if (document.unchanged()) {
+                        StaleCopy same = lastGood.orElseThrow();
+                        return keep(key, LookupResult.fresh(document.json(), same.etag()), same.ids(), alreadyOld);
+                    }
+                    return keep(key, LookupResult.fresh(document.json()), document.ids(), alreadyOld);
                 })
                 .onFailure(ConversationNotFoundException.class).invoke(() -> {
                     // Out of the contact's reach now: a later failure must not bring it back.
                     staleStore.forget(key);
                     sharedCopies.forget(key);
                 });
+    }
+
+    private LookupResult keep(ConversationKey key, LookupResult fresh, DocumentIds ids, Duration alreadyOld) {
+        staleStore.remember(key, fresh, ids, alreadyOld);
+        sharedCopies.keep(key, fresh.json(), fresh.etag(), ids, alreadyOld);
+        return fresh;
     }
 
     private Uni<LookupResult> staleCopy(ConversationKey key, Throwable failure) {

@@ -2,6 +2,8 @@ package io.omnivibe.lookup;
 
 import java.time.Duration;
 
-/** The last good body of a conversation, its entity tag, and how old it is. */
-record StaleCopy(byte[] json, String etag, Duration age) {
+import io.omnivibe.upstream.DocumentIds;
+
+/** The last good body of a conversation, its entity tag, the ids webhooks name it by, and how old it is. */
+record StaleCopy(byte[] json, String etag, DocumentIds ids, Duration age) {
 }

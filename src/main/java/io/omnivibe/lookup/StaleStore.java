@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -40,7 +41,8 @@ class StaleStore {
     /** What an entry costs beyond its bytes: the key's strings, the entry and the cache's node, roughly. */
     private static final int ENTRY_OVERHEAD_BYTES = 200;
 
-    private record Entry(byte[] json, String etag, long storedAtNanos) {
+    /** {@code storedAtNanos}: when the fetch began; the document is as of some moment since. */
+    private record Entry(byte[] json, String etag, DocumentIds ids, long storedAtNanos) {
     }
 
     private final Cache<ConversationKey, Entry> copies;
@@ -90,14 +92,15 @@ class StaleStore {
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
-    void remember(ConversationKey key, LookupResult fresh) {
+    /** Keeps a document fetched by a call that began {@code alreadyOld} ago. */
+    void remember(ConversationKey key, LookupResult fresh, DocumentIds ids, Duration alreadyOld) {
         byte[] json = fresh.json();
         if (json.length > largestDocumentBytes) {
             // An older copy would no longer be the last good one.
             copies.invalidate(key);
             return;
         }
-        copies.put(key, new Entry(json, fresh.etag(), ticker.read()));
+        copies.put(key, new Entry(json, fresh.etag(), ids, ticker.read() - alreadyOld.toNanos()));
     }
 
     /**
@@ -118,10 +121,10 @@ class StaleStore {
             return Optional.of(recall(key).filter(held -> held.age().compareTo(copy.age()) <= 0).orElse(copy));
         }
         long now = ticker.read();
-        Entry fleets = new Entry(copy.json(), copy.etag(), now - copy.age().toNanos());
+        Entry fleets = new Entry(copy.json(), copy.etag(), copy.ids(), now - copy.age().toNanos());
         Entry kept = copies.asMap().merge(key, fleets,
                 (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
-        return Optional.of(kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), Duration.ofNanos(now - kept.storedAtNanos())));
+        return Optional.of(kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), kept.ids(), Duration.ofNanos(now - kept.storedAtNanos())));
     }
 
     void forget(ConversationKey key) {
@@ -132,7 +135,7 @@ class StaleStore {
         long now = ticker.read();
         return Optional.ofNullable(copies.getIfPresent(key))
                 .filter(entry -> now - entry.storedAtNanos() < maxAgeNanos)
-                .map(entry -> new StaleCopy(entry.json(), entry.etag(), Duration.ofNanos(now - entry.storedAtNanos())));
+                .map(entry -> new StaleCopy(entry.json(), entry.etag(), entry.ids(), Duration.ofNanos(now - entry.storedAtNanos())));
     }
 
     long size() {

@@ -53,9 +53,13 @@ final class Sealing {
 
     /** The part of a Redis key that stands for the conversation. Identifiers hold no control characters, so '\n' separates them unambiguously. */
     String name(ConversationKey key) {
-        byte[] identifiers = (key.inboxIdentifier() + '\n' + key.contactIdentifier() + '\n' + key.conversationId())
-                .getBytes(StandardCharsets.UTF_8);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hmac(namingKey, identifiers), NAME_BYTES));
+        return name((key.inboxIdentifier() + '\n' + key.contactIdentifier() + '\n' + key.conversationId())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A name for these bytes that says nothing of them without the secret. */
+    String name(byte[] value) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hmac(namingKey, value), NAME_BYTES));
     }
 
     byte[] seal(byte[] plaintext, byte[] boundTo) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -19,17 +20,18 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Good copies shared by every instance naming the same Redis and namespace: each good answer is
- * written (expiring at the copies' maximum age), and any instance, also one that just started,
- * can read it. A value is the lifetime it was written with, the entity tag and the body, sealed
- * ({@link Sealing}). A copy's age is that lifetime less what Redis says is left of it: counted on
- * Redis's clock alone, so instances whose clocks differ agree on it.
+ * written (expiring at the copies' maximum age, counted from when its fetch began), and any
+ * instance, also one that just started, can read it. A value is the lifetime it was written with,
+ * the document's ids, the entity tag and the body, sealed ({@link Sealing}). A copy's age is that
+ * lifetime less what Redis says is left of it: counted on Redis's clock alone, so instances whose
+ * clocks differ agree on it.
  */
 @ApplicationScoped
 public class SharedCopies {
 
-    private static final byte FORMAT = 2;
-    /** Format, lifetime in milliseconds, entity tag length. */
-    private static final int HEADER_BYTES = 1 + Long.BYTES + Short.BYTES;
+    private static final byte FORMAT = 3;
+    /** Format, lifetime in milliseconds, the document's three ids, entity tag length. */
+    private static final int HEADER_BYTES = 1 + Long.BYTES + 3 * Long.BYTES + Short.BYTES;
 
     private final SharedStore store;
     private final long maxAgeMs;
@@ -49,18 +51,24 @@ public class SharedCopies {
         return store.enabled();
     }
 
-    /** Writes a good answer for the fleet, without waiting: the lookup's answer does not depend on it. */
-    public void keep(ConversationKey key, byte[] json, String etag) {
-        if (!store.enabled() || json.length > maxDocumentBytes) {
+    /**
+     * Writes a good answer, fetched by a call that began {@code alreadyOld} ago, for the fleet,
+     * without waiting: the lookup's answer does not depend on it.
+     */
+    public void keep(ConversationKey key, byte[] json, String etag, DocumentIds ids, Duration alreadyOld) {
+        long timeLeftMs = maxAgeMs - alreadyOld.toMillis();
+        if (!store.enabled() || json.length > maxDocumentBytes || timeLeftMs <= 0) {
             return;
         }
         String redisKey = redisKey(key);
         byte[] tag = etag.getBytes(StandardCharsets.US_ASCII);
         byte[] plain = ByteBuffer.allocate(HEADER_BYTES + tag.length + json.length)
-                .put(FORMAT).putLong(maxAgeMs).putShort((short) tag.length).put(tag).put(json)
+                .put(FORMAT).putLong(maxAgeMs)
+                .putLong(ids.inboxId()).putLong(ids.conversationId()).putLong(ids.contactId())
+                .putShort((short) tag.length).put(tag).put(json)
                 .array();
         byte[] sealed = store.sealing().seal(plain, redisKey.getBytes(StandardCharsets.UTF_8));
-        store.send(SharedStore.Operation.WRITE, Request.cmd(Command.SET).arg(redisKey).arg(sealed).arg("PX").arg(maxAgeMs))
+        store.send(SharedStore.Operation.WRITE, Request.cmd(Command.SET).arg(redisKey).arg(sealed).arg("PX").arg(timeLeftMs))
                 .subscribe().with(written -> {
                 });
     }
@@ -103,12 +111,13 @@ public class SharedCopies {
             return Optional.empty();
         }
         long lifetimeMs = copy.getLong();
+        DocumentIds ids = new DocumentIds(copy.getLong(), copy.getLong(), copy.getLong());
         byte[] tag = new byte[copy.getShort()];
         copy.get(tag);
         byte[] json = new byte[copy.remaining()];
         copy.get(json);
         Duration age = Duration.ofMillis(Math.max(0, lifetimeMs - timeLeftMs));
-        return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), age));
+        return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), ids, age));
     }
 
     private String redisKey(ConversationKey key) {

@@ -51,7 +51,7 @@ public class SharedStore {
     }
 
     enum Operation {
-        READ, WRITE, CAP
+        READ, WRITE, CAP, FEED
     }
 
     private enum Result {
@@ -153,6 +153,11 @@ public class SharedStore {
     /** A Redis key of this service: the namespace, what it holds, and a name that says nothing by itself. */
     String key(String kind, String name) {
         return namespace + ':' + kind + ':' + name;
+    }
+
+    /** A connection of its own, for a subscription: it leaves the pool for good. */
+    Uni<io.vertx.mutiny.redis.client.RedisConnection> connect() {
+        return redis.connect();
     }
 
     /** Redis's answer, or empty when it failed, took longer than {@code lookup.shared.timeout-ms}, or was skipped. */

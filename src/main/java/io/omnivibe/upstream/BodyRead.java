@@ -167,7 +167,7 @@ final class BodyRead {
         }
         try {
             if (sameAsLastGood && received == lastGood.length) {
-                return new Outcome(new ConversationDocument(lastGood, true), null);
+                return new Outcome(new ConversationDocument(lastGood, true, DocumentIds.NONE), null);
             }
             byte[] json;
             if (sameAsLastGood) {

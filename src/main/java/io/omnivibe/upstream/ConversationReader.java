@@ -15,9 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Checks, in one streaming pass, that a 200 body is one complete JSON object with nothing after
- * it. The values inside are not read: callers get the upstream's document as it is, so a field of
- * an unexpected type, size or shape (the upstream's schema drifting) never fails a lookup. (A body
- * that is the last good one again never gets here: {@link BodyRead} recognises it as it arrives.)
+ * it, and notes on the way the ids webhooks name it by ({@link DocumentIds}). Other values are not
+ * read: callers get the upstream's document as it is, so a field of an unexpected type, size or
+ * shape (the upstream's schema drifting) never fails a lookup. (A body that is the last good one
+ * again never gets here: {@link BodyRead} recognises it as it arrives.)
  */
 @ApplicationScoped
 public class ConversationReader {
@@ -40,11 +41,12 @@ public class ConversationReader {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedUpstreamResponseException("upstream body is not a conversation object");
             }
-            parser.skipChildren();
+            DocumentIds ids = idsOf(parser);
             // Trailing bytes would reach callers verbatim, so they make the body malformed.
             if (parser.nextToken() != null) {
                 throw new MalformedUpstreamResponseException("upstream body has more after the conversation object");
             }
+            return new ConversationDocument(body, false, ids);
         } catch (JsonEOFException cutOff) {
             // A body that stops mid-document was cut off in transit: worth another attempt.
             throw new UpstreamTransportException("upstream body was cut off");
@@ -56,7 +58,50 @@ public class ConversationReader {
         } catch (IOException unreadable) {
             throw new MalformedUpstreamResponseException("upstream body is not valid JSON");
         }
-        return new ConversationDocument(body, false);
+    }
+
+    /** Reads the object's members up to its end: {@code id}, {@code inbox_id} and {@code contact.id} are noted, the rest skipped. */
+    private static DocumentIds idsOf(JsonParser parser) throws IOException {
+        long inboxId = DocumentIds.UNKNOWN;
+        long conversationId = DocumentIds.UNKNOWN;
+        long contactId = DocumentIds.UNKNOWN;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "id" -> conversationId = wholeNumber(parser, value);
+                case "inbox_id" -> inboxId = wholeNumber(parser, value);
+                case "contact" -> contactId = value == JsonToken.START_OBJECT ? idOf(parser) : skip(parser);
+                default -> parser.skipChildren();
+            }
+        }
+        return new DocumentIds(inboxId, conversationId, contactId);
+    }
+
+    private static long idOf(JsonParser parser) throws IOException {
+        long id = DocumentIds.UNKNOWN;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (name.equals("id")) {
+                id = wholeNumber(parser, value);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return id;
+    }
+
+    private static long wholeNumber(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return parser.getLongValue();
+        }
+        return skip(parser);
+    }
+
+    private static long skip(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return DocumentIds.UNKNOWN;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -32,7 +33,7 @@ class StaleStoreShapeTest {
     void selectsOnlyRegisteredCacheClasses(long maxBytes, long maxEntries, long maxAgeMs) throws Exception {
         long bytes = maxBytes < 0 ? Runtime.getRuntime().maxMemory() / 4 : maxBytes;
         StaleStore store = new StaleStore(bytes, maxEntries, Duration.ofMillis(maxAgeMs), Ticker.systemTicker());
-        store.remember(new ConversationKey("inbox", "contact", 1), LookupResult.fresh(new byte[] { '{', '}' }));
+        store.remember(new ConversationKey("inbox", "contact", 1), LookupResult.fresh(new byte[] { '{', '}' }), DocumentIds.NONE, Duration.ZERO);
 
         Object cache = field(field(store, "copies"), "cache");
         Map<?, ?> nodes = (Map<?, ?>) field(cache, "data");

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
 
 class StaleStoreTest {
 
@@ -25,7 +26,7 @@ class StaleStoreTest {
 
     @Test
     void recallsTheLastGoodCopyWithItsAge() {
-        store.remember(key(1), LookupResult.fresh(body("{\"id\":1}")));
+        store.remember(key(1), LookupResult.fresh(body("{\"id\":1}")), DocumentIds.NONE, Duration.ZERO);
         nanos.addAndGet(Duration.ofSeconds(42).toNanos());
 
         StaleCopy copy = store.recall(key(1)).orElseThrow();
@@ -38,15 +39,15 @@ class StaleStoreTest {
 
     @Test
     void keepsOnlyTheNewestCopyOfAConversation() {
-        store.remember(key(1), LookupResult.fresh(body("old")));
-        store.remember(key(1), LookupResult.fresh(body("new")));
+        store.remember(key(1), LookupResult.fresh(body("old")), DocumentIds.NONE, Duration.ZERO);
+        store.remember(key(1), LookupResult.fresh(body("new")), DocumentIds.NONE, Duration.ZERO);
 
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("new"));
     }
 
     @Test
     void forgetsCopiesOlderThanTheMaximumAge() {
-        store.remember(key(1), LookupResult.fresh(body("{}")));
+        store.remember(key(1), LookupResult.fresh(body("{}")), DocumentIds.NONE, Duration.ZERO);
         nanos.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());
 
         assertThat(store.recall(key(1))).isEmpty();
@@ -54,7 +55,7 @@ class StaleStoreTest {
 
     @Test
     void aCopyFetchedByAnotherInstanceIsForgottenWhenItsFetchIsTheMaximumAgeOld() {
-        store.adopt(key(1), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(9)));
+        store.adopt(key(1), new StaleCopy(body("{}"), "tag", DocumentIds.NONE, Duration.ofMinutes(9)));
         nanos.addAndGet(Duration.ofSeconds(59).toNanos());
         assertThat(store.recall(key(1)).orElseThrow().age()).isEqualTo(Duration.ofMinutes(9).plusSeconds(59));
 
@@ -62,24 +63,24 @@ class StaleStoreTest {
         assertThat(store.recall(key(1))).isEmpty();
 
         // Written by an instance whose copies live longer: neither kept nor served.
-        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11)))).isEmpty();
+        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", DocumentIds.NONE, Duration.ofMinutes(11)))).isEmpty();
         assertThat(store.recall(key(2))).isEmpty();
-        store.remember(key(2), LookupResult.fresh(body("fetched here")));
-        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", Duration.ofMinutes(11))).orElseThrow().json())
+        store.remember(key(2), LookupResult.fresh(body("fetched here")), DocumentIds.NONE, Duration.ZERO);
+        assertThat(store.adopt(key(2), new StaleCopy(body("{}"), "tag", DocumentIds.NONE, Duration.ofMinutes(11))).orElseThrow().json())
                 .isEqualTo(body("fetched here"));
     }
 
     @Test
     void keepsACopyFetchedHereOverAnOlderOneFromTheFleet() {
-        store.remember(key(1), LookupResult.fresh(body("fetched here")));
+        store.remember(key(1), LookupResult.fresh(body("fetched here")), DocumentIds.NONE, Duration.ZERO);
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 
-        StaleCopy served = store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", Duration.ofSeconds(5))).orElseThrow();
+        StaleCopy served = store.adopt(key(1), new StaleCopy(body("the fleet's"), "tag", DocumentIds.NONE, Duration.ofSeconds(5))).orElseThrow();
         assertThat(served.json()).isEqualTo(body("fetched here"));
         assertThat(served.age()).isEqualTo(Duration.ofSeconds(1));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("fetched here"));
 
-        served = store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", Duration.ZERO)).orElseThrow();
+        served = store.adopt(key(1), new StaleCopy(body("the fleet's, newer"), "tag", DocumentIds.NONE, Duration.ZERO)).orElseThrow();
         assertThat(served.json()).isEqualTo(body("the fleet's, newer"));
         assertThat(store.recall(key(1)).orElseThrow().json()).isEqualTo(body("the fleet's, newer"));
     }
@@ -87,18 +88,18 @@ class StaleStoreTest {
     @Test
     void servesACopyFetchedHereOverAnOlderOneFromTheFleetTooLargeToKeep() {
         StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), LookupResult.fresh(body("fetched here")));
+        store.remember(key(1), LookupResult.fresh(body("fetched here")), DocumentIds.NONE, Duration.ZERO);
         byte[] large = new byte[11_000];
 
-        assertThat(store.adopt(key(1), new StaleCopy(large, "tag", Duration.ofSeconds(5))).orElseThrow().json())
+        assertThat(store.adopt(key(1), new StaleCopy(large, "tag", DocumentIds.NONE, Duration.ofSeconds(5))).orElseThrow().json())
                 .isEqualTo(body("fetched here"));
-        assertThat(store.adopt(key(2), new StaleCopy(large, "tag", Duration.ofSeconds(5))).orElseThrow().json()).isSameAs(large);
+        assertThat(store.adopt(key(2), new StaleCopy(large, "tag", DocumentIds.NONE, Duration.ofSeconds(5))).orElseThrow().json()).isSameAs(large);
     }
 
     @Test
     void holdsNoMoreThanTheMaximumNumberOfCopies() {
         for (long id = 1; id <= 100; id++) {
-            store.remember(key(id), LookupResult.fresh(body("{}")));
+            store.remember(key(id), LookupResult.fresh(body("{}")), DocumentIds.NONE, Duration.ZERO);
         }
         store.cleanUp();
 
@@ -109,7 +110,7 @@ class StaleStoreTest {
     void holdsNoMoreThanTheMaximumNumberOfBytes() {
         StaleStore small = new StaleStore(100_000, 10_000, Duration.ofMinutes(10), nanos::get);
         for (long id = 1; id <= 100; id++) {
-            small.remember(key(id), LookupResult.fresh(new byte[5_000]));
+            small.remember(key(id), LookupResult.fresh(new byte[5_000]), DocumentIds.NONE, Duration.ZERO);
         }
         small.cleanUp();
 
@@ -120,7 +121,7 @@ class StaleStoreTest {
     @Test
     void countsEveryCopyAtLeastItsShareOfTheBound() {
         StaleStore store = new StaleStore(100_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), LookupResult.fresh(body("{}")));
+        store.remember(key(1), LookupResult.fresh(body("{}")), DocumentIds.NONE, Duration.ZERO);
         store.cleanUp();
 
         assertThat(store.weight()).isEqualTo(10_000);
@@ -129,8 +130,8 @@ class StaleStoreTest {
     @Test
     void keepsNoDocumentLargerThanItsShareOfTheBound() {
         StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), LookupResult.fresh(new byte[9_000]));
-        store.remember(key(2), LookupResult.fresh(new byte[11_000]));
+        store.remember(key(1), LookupResult.fresh(new byte[9_000]), DocumentIds.NONE, Duration.ZERO);
+        store.remember(key(2), LookupResult.fresh(new byte[11_000]), DocumentIds.NONE, Duration.ZERO);
 
         assertThat(store.recall(key(1))).isPresent();
         assertThat(store.recall(key(2))).isEmpty();
@@ -139,15 +140,15 @@ class StaleStoreTest {
     @Test
     void forgetsTheOlderCopyWhenTheNewerIsTooLargeToKeep() {
         StaleStore store = new StaleStore(160_000, 10, Duration.ofMinutes(10), nanos::get);
-        store.remember(key(1), LookupResult.fresh(body("{\"version\":1}")));
-        store.remember(key(1), LookupResult.fresh(new byte[11_000]));
+        store.remember(key(1), LookupResult.fresh(body("{\"version\":1}")), DocumentIds.NONE, Duration.ZERO);
+        store.remember(key(1), LookupResult.fresh(new byte[11_000]), DocumentIds.NONE, Duration.ZERO);
 
         assertThat(store.recall(key(1))).isEmpty();
     }
 
     @Test
     void tellsConversationsOfDifferentContactsApart() {
-        store.remember(new ConversationKey("inbox", "alice", 1), LookupResult.fresh(body("alice's")));
+        store.remember(new ConversationKey("inbox", "alice", 1), LookupResult.fresh(body("alice's")), DocumentIds.NONE, Duration.ZERO);
 
         assertThat(store.recall(new ConversationKey("inbox", "bob", 1))).isEmpty();
     }

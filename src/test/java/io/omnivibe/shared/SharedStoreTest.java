@@ -33,6 +33,7 @@ import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.SharedRedis;
 import io.omnivibe.testing.TestConversation;
 import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -100,7 +101,7 @@ class SharedStoreTest {
         // Written as another instance would, whatever its clock says: this one has no copy of its own.
         for (TestConversation conversation : List.of(thirtySecondsOld, seventySecondsOld)) {
             List<String> before = redis.keys();
-            sharedCopies.keep(key(conversation), fleetBody, "fleet");
+            sharedCopies.keep(key(conversation), fleetBody, "fleet", DocumentIds.NONE, Duration.ZERO);
             String written = await().atMost(Duration.ofSeconds(10)).until(
                     () -> redis.keys().stream().filter(name -> !before.contains(name)).findFirst(), Optional::isPresent)
                     .orElseThrow();

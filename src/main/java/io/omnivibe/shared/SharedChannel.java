@@ -1,0 +1,187 @@
+package io.omnivibe.shared;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * A channel every instance naming the same Redis and namespace hears (Redis pub/sub): what one
+ * instance publishes, sealed, reaches the others within a round trip. Redis keeps no message for
+ * a subscriber that is not there, so an instance must know whether it hears the channel: it
+ * publishes to a channel of its own every {@link #ECHO_INTERVAL}, and takes the channel for lost
+ * when that echo has not come back for {@link #LOST_AFTER}, or its connection ends. It then
+ * subscribes again, on a new connection, once an interval.
+ */
+@ApplicationScoped
+public class SharedChannel {
+
+    /** What the channel's user hears of it. Called on the connection's event loop: must not block. */
+    public interface Listener {
+
+        /** A message another instance (or this one) published, opened. */
+        void heard(byte[] message);
+
+        /** Subscribed: every message published from {@code sinceNanos} on is heard. */
+        void listening(long sinceNanos);
+
+        /** Messages may be missed from now on. */
+        void lost(String why);
+    }
+
+    static final Duration ECHO_INTERVAL = Duration.ofMillis(500);
+    /** Three echoes missed: far above a busy instance's round trip, short enough that few changes go unheard. */
+    static final Duration LOST_AFTER = Duration.ofMillis(1500);
+    private static final Logger LOG = Logger.getLogger(SharedChannel.class);
+    /**
+     * Publishes a message once for a name: the first instance to publish it sets a key that lives
+     * for the replay window; later ones (the same delivery, received again) publish nothing.
+     * Returns the subscribers reached, or -1 when it was published before.
+     */
+    private static final String PUBLISH_ONCE = """
+            if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
+              return redis.call('PUBLISH', KEYS[2], ARGV[1])
+            end
+            return -1""";
+
+    private final SharedStore store;
+    private final Vertx vertx;
+    private final Counter rejected;
+    private final String channel;
+    private final String echoChannel;
+    private Listener listener;
+    /** Where the subscription is looked after: one event loop, so that what follows needs no lock. */
+    private Context context;
+    private RedisConnection connection;
+    private boolean connecting;
+    private volatile long echoHeardNanos;
+    private volatile boolean subscribed;
+
+    SharedChannel(SharedStore store, Vertx vertx, MeterRegistry registry) {
+        this.store = store;
+        this.vertx = vertx;
+        this.rejected = Counter.builder("omnivibe.shared.messages.rejected")
+                .description("Messages on the shared channel ignored because they did not open with this instance's secret")
+                .register(registry);
+        byte[] instance = new byte[12];
+        ThreadLocalRandom.current().nextBytes(instance);
+        this.channel = store.enabled() ? store.key("changes", "all") : null;
+        this.echoChannel = store.enabled() ? store.key("echo", Base64.getUrlEncoder().withoutPadding().encodeToString(instance)) : null;
+    }
+
+    public boolean enabled() {
+        return store.enabled();
+    }
+
+    /** Starts listening, for good: subscribes now, and again whenever the channel is lost. */
+    public synchronized void listen(Listener listener) {
+        if (this.listener != null) {
+            throw new IllegalStateException("the shared channel has a listener already");
+        }
+        this.listener = listener;
+        this.context = vertx.getOrCreateContext();
+        context.runOnContext(started -> {
+            subscribe();
+            vertx.setPeriodic(ECHO_INTERVAL.toMillis(), tick -> checkAndEcho());
+        });
+    }
+
+    /**
+     * Publishes a message to every instance once for {@code name}, within the time the name is
+     * remembered. Yields the instances reached, -1 when the name was published before; empty when
+     * Redis did not take it (then no other instance heard it).
+     */
+    public Uni<Optional<Long>> publishOnce(String name, Duration remembered, byte[] message) {
+        byte[] sealed = store.sealing().seal(message, channel.getBytes(StandardCharsets.UTF_8));
+        Request request = Request.cmd(Command.EVAL).arg(PUBLISH_ONCE).arg(2)
+                .arg(store.key("published", store.sealing().name(name.getBytes(StandardCharsets.UTF_8)))).arg(channel)
+                .arg(sealed).arg(Math.max(1, remembered.toMillis()));
+        return store.sendUntilLost(SharedStore.Operation.FEED, request)
+                .map(answer -> answer.map(Response::toLong));
+    }
+
+    private void checkAndEcho() {
+        if (connection == null) {
+            if (!connecting) {
+                subscribe();
+            }
+            return;
+        }
+        if (subscribed && System.nanoTime() - echoHeardNanos > LOST_AFTER.toNanos()) {
+            lose(connection, "no echo of its own for " + LOST_AFTER.toMillis() + " ms");
+            return;
+        }
+        store.send(SharedStore.Operation.FEED, Request.cmd(Command.PUBLISH).arg(echoChannel).arg("echo"))
+                .subscribe().with(published -> {
+                });
+    }
+
+    private void subscribe() {
+        connecting = true;
+        store.connect()
+                .flatMap(opened -> {
+                    context.runOnContext(now -> connection = opened);
+                    opened.handler(this::onMessage);
+                    opened.exceptionHandler(failure -> context.runOnContext(now -> lose(opened, failure.toString())));
+                    opened.endHandler(() -> context.runOnContext(now -> lose(opened, "connection closed")));
+                    return opened.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(echoChannel));
+                })
+                .ifNoItem().after(LOST_AFTER).fail()
+                .subscribe().with(subscribedAnswer -> context.runOnContext(now -> {
+                    connecting = false;
+                    if (connection == null) {
+                        // Lost already.
+                        return;
+                    }
+                    long since = System.nanoTime();
+                    echoHeardNanos = since;
+                    subscribed = true;
+                    listener.listening(since);
+                }), failure -> context.runOnContext(now -> {
+                    connecting = false;
+                    lose(connection, "could not subscribe: " + failure);
+                }));
+    }
+
+    private void onMessage(Response message) {
+        if (message.size() < 3 || !"message".equals(message.get(0).toString())) {
+            return;
+        }
+        String from = message.get(1).toString();
+        if (from.equals(echoChannel)) {
+            echoHeardNanos = System.nanoTime();
+        } else if (from.equals(channel)) {
+            Optional<byte[]> opened = store.sealing().open(message.get(2).toBytes(), channel.getBytes(StandardCharsets.UTF_8));
+            opened.ifPresentOrElse(listener::heard, rejected::increment);
+        }
+    }
+
+    /** Ends the subscription on {@code lost}, unless a newer one replaced it (a late report of an old connection). */
+    private void lose(RedisConnection lost, String why) {
+        if (lost != connection) {
+            return;
+        }
+        connection = null;
+        subscribed = false;
+        if (lost != null) {
+            lost.close().subscribe().with(closed -> {
+            }, failure -> LOG.debugf("Closing a lost subscription failed: %s", failure));
+        }
+        listener.lost(why);
+    }
+}

@@ -1,0 +1,58 @@
+package io.omnivibe.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.benmanes.caffeine.cache.Cache;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A native executable can build only the Caffeine classes registered on the bean that builds the
+ * cache (see {@code StaleStoreShapeTest}): this fails as soon as a change to a builder here
+ * selects a class not named, long before a native executable would fail a webhook.
+ */
+class CacheShapesTest {
+
+    @Test
+    void changeMarksSelectOnlyRegisteredClasses() throws Exception {
+        ChangeMarks marks = new ChangeMarks(true, Duration.ofHours(1), Duration.ofSeconds(5));
+        marks.mark(List.of(new ChangeMark.Contact(1)));
+
+        assertRegistered(field(field(marks, "marks"), "cache"), ChangeMarks.class);
+    }
+
+    @Test
+    void seenDeliveriesSelectOnlyRegisteredClasses() throws Exception {
+        Cache<String, Boolean> seen = ChatwootWebhooks.seenDeliveries(Duration.ofMinutes(5));
+        seen.put("signature:00", Boolean.TRUE);
+
+        assertRegistered(field(seen, "cache"), ChatwootWebhooks.class);
+    }
+
+    private static void assertRegistered(Object cache, Class<?> builder) throws ReflectiveOperationException {
+        Map<?, ?> nodes = (Map<?, ?>) field(cache, "data");
+        List<String> registered = List.of(builder.getAnnotation(RegisterForReflection.class).classNames());
+        assertThat(registered).contains(cache.getClass().getName());
+        assertThat(nodes.values()).isNotEmpty().allSatisfy(node -> assertThat(registered).contains(node.getClass().getName()));
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> type = owner.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Field field = type.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(owner);
+            } catch (NoSuchFieldException notHere) {
+                // declared further up
+            }
+        }
+        throw new NoSuchFieldException(name);
+    }
+}

@@ -1,0 +1,222 @@
+package io.omnivibe.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.omnivibe.testing.ChatwootConversation;
+import io.omnivibe.testing.ChatwootDeliveries;
+import io.omnivibe.testing.InjectOmnivibeStub;
+import io.omnivibe.testing.Management;
+import io.omnivibe.testing.Metrics;
+import io.omnivibe.testing.OmnivibeStub;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * One instance with webhooks and an hour's freshness window: a conversation nobody writes to is
+ * read from the upstream once, one Chatwoot says changed is read again on its next lookup, and a
+ * delivery that does not prove itself, was seen before, or is not an event changes nothing.
+ */
+@QuarkusTest
+@WithTestResource(OmnivibeStub.class)
+@TestProfile(WebhooksTest.SignedWebhooks.class)
+public class WebhooksTest {
+
+    static final String SECRET = "Xk3v9QpL7mZt2RwB8nYc4HsD";
+
+    public static class SignedWebhooks implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("lookup.webhooks.secret", SECRET, "lookup.fresh-for-ms", "3600000",
+                    "lookup.stale.max-age-ms", "3600000", "lookup.webhooks.max-body-bytes", "65536");
+        }
+    }
+
+    @InjectOmnivibeStub
+    WireMockServer upstream;
+
+    @Test
+    void aConversationNobodyWritesToIsReadFromTheUpstreamOnce() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null);
+        for (int poll = 0; poll < 20; poll++) {
+            lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        }
+
+        assertThat(upstreamCalls(conversation)).isEqualTo(1);
+    }
+
+    @Test
+    void aNewMessageMakesTheNextLookupReadTheUpstreamAndAnswerTheNewDocument() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("a new message")));
+        deliver(conversation.messageCreated("a new message")).then().statusCode(200)
+                .contentType("application/json").body("outcome", equalTo("applied"));
+
+        String answer = lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null).extract().asString();
+        assertThat(answer).contains("a new message");
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void anEventNamingTheConversationByItsInternalIdStillReachesItThroughTheContactIdentifier() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+
+        deliver(conversation.statusChangedWithInternalId()).then().statusCode(200).body("outcome", equalTo("applied"));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null);
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void aContactUpdateMakesStaleEveryConversationEmbeddingTheContact() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+
+        deliver(conversation.contactUpdated()).then().statusCode(200).body("outcome", equalTo("applied"));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null);
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void eventsAboutOtherConversationsOrThatChangeNoDocumentLeaveTheCopyCurrent() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        ChatwootConversation another = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+        double ignored = Metrics.value("omnivibe_webhooks_deliveries_total", "result=ignored");
+        double unmapped = Metrics.value("omnivibe_webhooks_deliveries_total", "result=unmapped");
+
+        deliver(another.messageCreated("not yours")).then().statusCode(200).body("outcome", equalTo("applied"));
+        deliver(conversation.typingOn()).then().statusCode(200).body("outcome", equalTo("ignored"));
+        deliver("{\"event\":\"something_new\",\"id\":1}").then().statusCode(200).body("outcome", equalTo("ignored"));
+        deliver("{\"event\":\"message_created\",\"id\":5,\"content\":\"no conversation\"}").then().statusCode(200)
+                .body("outcome", equalTo("unmapped"));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(1);
+        assertThat(Metrics.value("omnivibe_webhooks_deliveries_total", "result=ignored")).isEqualTo(ignored + 2);
+        assertThat(Metrics.value("omnivibe_webhooks_deliveries_total", "result=unmapped")).isEqualTo(unmapped + 1);
+    }
+
+    @Test
+    void deliveriesThatDoNotProveThemselvesAre401AndChangeNothing() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+        String event = conversation.messageCreated("forged");
+        long now = System.currentTimeMillis() / 1000;
+        double refused = Metrics.value("omnivibe_webhooks_deliveries_total", "result=unauthorized");
+
+        ChatwootDeliveries.signed("another-secret-of-24-chars", event).when().post(ChatwootDeliveries.PATH)
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:omnivibe-lookup:problem:webhook-unauthorized"));
+        ChatwootDeliveries.signedAt(SECRET, now - 600, event).when().post(ChatwootDeliveries.PATH).then().statusCode(401)
+                .body("detail", org.hamcrest.Matchers.containsString("X-Chatwoot-Timestamp"));
+        ChatwootDeliveries.signedAt(SECRET, now + 600, event).when().post(ChatwootDeliveries.PATH).then().statusCode(401);
+        given().contentType("application/json").body(event).when().post(ChatwootDeliveries.PATH).then().statusCode(401)
+                .body("detail", org.hamcrest.Matchers.containsString("not signed"));
+        given().contentType("application/json").header("X-Chatwoot-Timestamp", Long.toString(now))
+                .header("X-Chatwoot-Signature", "sha256=" + "0".repeat(64)).body(event)
+                .when().post(ChatwootDeliveries.PATH).then().statusCode(401);
+        // Signed for one body, sent with another.
+        given().contentType("application/json").header("X-Chatwoot-Timestamp", Long.toString(now))
+                .header("X-Chatwoot-Signature", ChatwootDeliveries.signature(SECRET, Long.toString(now), "{}")).body(event)
+                .when().post(ChatwootDeliveries.PATH).then().statusCode(401);
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(1);
+        assertThat(Metrics.value("omnivibe_webhooks_deliveries_total", "result=unauthorized")).isEqualTo(refused + 6);
+    }
+
+    @Test
+    void aReplayedDeliveryChangesNothingMore() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+        String event = conversation.messageCreated("once");
+        long now = System.currentTimeMillis() / 1000;
+
+        ChatwootDeliveries.signedAt(SECRET, now, event).when().post(ChatwootDeliveries.PATH).then().statusCode(200)
+                .body("outcome", equalTo("applied"));
+        lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null);
+        // The same bytes again, with a delivery id of its own: the signature gives it away.
+        ChatwootDeliveries.signedAt(SECRET, now, event).when().post(ChatwootDeliveries.PATH).then().statusCode(200)
+                .body("outcome", equalTo("duplicate"));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void anOversizedOrMalformedDeliveryIsRefusedAndChangesNothing() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(conversation).then().statusCode(200);
+        String event = conversation.messageCreated("x".repeat(70_000));
+
+        ChatwootDeliveries.signed(SECRET, event).when().post(ChatwootDeliveries.PATH).then().statusCode(413);
+        ChatwootDeliveries.signed(SECRET, "{\"event\":\"message_created\",").when().post(ChatwootDeliveries.PATH)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:omnivibe-lookup:problem:webhook-malformed"));
+        ChatwootDeliveries.signed(SECRET, "[1,2,3]").when().post(ChatwootDeliveries.PATH).then().statusCode(400);
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(1);
+    }
+
+    @Test
+    void aChunkedBodyPastTheBoundIs413Too() {
+        byte[] large = ("{\"event\":\"message_created\",\"content\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        given().contentType("application/json").header("X-Chatwoot-Timestamp", "1").header("X-Chatwoot-Signature", "sha256=00")
+                .body(new java.io.ByteArrayInputStream(large)).when().post(ChatwootDeliveries.PATH).then().statusCode(413);
+    }
+
+    @Test
+    void readinessSaysTheChangesComeHereDirectly() {
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'omnivibe-webhooks' }.data.changes", equalTo("direct"));
+    }
+
+    @Test
+    void theUrlSecretPathDoesNotExistForSignedWebhooks() {
+        given().contentType("application/json").body("{}").when().post(ChatwootDeliveries.PATH + "/" + SECRET).then().statusCode(404);
+    }
+
+    static io.restassured.response.Response deliver(String event) {
+        return ChatwootDeliveries.signed(SECRET, event).when().post(ChatwootDeliveries.PATH);
+    }
+
+    static io.restassured.response.Response lookUp(ChatwootConversation conversation) {
+        return given().when().get(conversation.address().lookupPath());
+    }
+
+    int upstreamCalls(ChatwootConversation conversation) {
+        return upstream.countRequestsMatching(getRequestedFor(urlPathEqualTo(conversation.address().upstreamPath())).build()).getCount();
+    }
+}
