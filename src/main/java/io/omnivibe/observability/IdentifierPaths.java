@@ -8,11 +8,16 @@ import java.util.Locale;
  * Request paths as logs and spans may show them. The HTTP layer routes a lookup whatever the form
  * of its path ({@code //inboxes/...}, {@code /./inboxes/...}, {@code /%69nboxes/...}), and some
  * instrumentation reads {@code //inboxes} as a host name; so any path that names inboxes or
- * contacts in any form, routed or not, is shown as the lookup's route template.
+ * contacts in any form, routed or not, is shown as the lookup's route template. A webhook's URL may
+ * end with its secret ({@code lookup.webhooks.signed=false}): any path naming webhooks, other than
+ * the signed endpoint's own, is shown as the secret's route template.
  */
 final class IdentifierPaths {
 
     static final String LOOKUP_ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
+
+    static final String WEBHOOK_PATH = "/webhooks/chatwoot";
+    static final String WEBHOOK_SECRET_ROUTE = WEBHOOK_PATH + "/{secret}";
 
     /** What a span shows for a path that is neither a lookup, an upstream call, nor one of the service's own. */
     static final String OTHER_PATH = "/{other}";
@@ -29,7 +34,14 @@ final class IdentifierPaths {
         if (path.startsWith(UPSTREAM_PREFIX)) {
             return LookupObserver.UPSTREAM_ROUTE;
         }
-        return mayHoldIdentifiers(path) ? LOOKUP_ROUTE : path;
+        if (path.equals(WEBHOOK_PATH)) {
+            return path;
+        }
+        String decoded = decodedLowerCase(path);
+        if (decoded == null || decoded.contains("inboxes") || decoded.contains("contacts")) {
+            return LOOKUP_ROUTE;
+        }
+        return decoded.contains("webhooks") ? WEBHOOK_SECRET_ROUTE : path;
     }
 
     /**
@@ -46,13 +58,12 @@ final class IdentifierPaths {
         return OTHER_PATH;
     }
 
-    private static boolean mayHoldIdentifiers(String path) {
-        String decoded;
+    /** Null when the path does not decode: then it may hold anything. */
+    private static String decodedLowerCase(String path) {
         try {
-            decoded = URLDecoder.decode(path, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            return URLDecoder.decode(path, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException notDecodable) {
-            return true;
+            return null;
         }
-        return decoded.contains("inboxes") || decoded.contains("contacts");
     }
 }

@@ -72,4 +72,26 @@ class AccessLogTest {
                 .allSatisfy(line -> assertThat(line).contains(IdentifierRedactingSpanProcessor.LOOKUP_ROUTE));
         assertThat(String.join("\n", serviceLines)).doesNotContain(INBOX).doesNotContain(CONTACT);
     }
+
+    /** A webhook URL may end with its secret: the log shows the route, whatever the form. */
+    @Test
+    void masksAWebhookUrlsSecret() throws Exception {
+        String secret = "4f9c2b7e1a8d3f6c0b5e9a2d7c4f1b8e3a6d9c2f";
+        HttpClient client = HttpClient.newHttpClient();
+        String logged;
+        try (CapturedLog log = CapturedLog.attach()) {
+            for (String form : List.of("/webhooks/chatwoot/" + secret, "//webhooks/chatwoot/" + secret, "/%77ebhooks/chatwoot/" + secret,
+                    "/webhooks/chatwoot")) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + form))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+            }
+            logged = log.text();
+        }
+
+        List<String> accessLines = logged.lines().filter(line -> line.startsWith("io.omnivibe.access")).toList();
+        assertThat(accessLines).hasSize(4);
+        assertThat(accessLines).filteredOn(line -> line.contains("\"POST /webhooks/chatwoot/{secret}\" 404 ")).hasSize(3);
+        assertThat(String.join("\n", accessLines)).doesNotContain(secret);
+    }
 }
