@@ -198,7 +198,7 @@ public class ProblemResponses {
         return problemBuilder(Problem.of(type, detail)).build();
     }
 
-    private static RestResponse<Problem> retryLater(ProblemType type, String detail, Duration retryAfter) {
+    static RestResponse<Problem> retryLater(ProblemType type, String detail, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         return problemBuilder(Problem.of(type, detail)).header(HttpHeaders.RETRY_AFTER, seconds).build();
     }

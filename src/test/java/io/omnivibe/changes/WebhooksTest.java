@@ -1,6 +1,7 @@
 package io.omnivibe.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -8,7 +9,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import static io.restassured.RestAssured.given;
 
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 
 /**
  * One instance with webhooks and an hour's freshness window: a conversation nobody writes to is
@@ -195,6 +202,44 @@ public class WebhooksTest {
         byte[] large = ("{\"event\":\"message_created\",\"content\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         given().contentType("application/json").header("X-Chatwoot-Timestamp", "1").header("X-Chatwoot-Signature", "sha256=00")
                 .body(new java.io.ByteArrayInputStream(large)).when().post(ChatwootDeliveries.PATH).then().statusCode(413);
+    }
+
+    @Test
+    void bodiesBeingReceivedAreBoundedInNumberAndInTime() throws Exception {
+        List<Socket> trickling = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                trickling.add(startTrickling());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> deliver("{\"event\":\"inbox_updated\",\"id\":1}").then()
+                    .statusCode(503).header("Retry-After", "1")
+                    .body("type", equalTo("urn:omnivibe-lookup:problem:webhooks-busy")));
+
+            // A body still unfinished after 10 s is not Chatwoot's (it waits 5 s): its connection is closed.
+            Socket first = trickling.get(0);
+            first.setSoTimeout(30_000);
+            InputStream answer = first.getInputStream();
+            long started = System.nanoTime();
+            while (answer.read() >= 0) {
+                // whatever the server wrote before closing
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+        } finally {
+            for (Socket socket : trickling) {
+                socket.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> deliver("{\"event\":\"inbox_updated\",\"id\":1}").then()
+                .statusCode(200).body("outcome", equalTo("ignored")));
+    }
+
+    /** A delivery that announces 1000 bytes and sends ten. */
+    private static Socket startTrickling() throws Exception {
+        Socket socket = new Socket("localhost", RestAssured.port);
+        socket.getOutputStream().write(("POST " + ChatwootDeliveries.PATH + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"event\":").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     @Test

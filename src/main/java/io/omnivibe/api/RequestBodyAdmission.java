@@ -1,0 +1,55 @@
+package io.omnivibe.api;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Bounds the memory request bodies can take: only webhook deliveries have one, each at most
+ * {@code lookup.webhooks.max-body-bytes}, and at most {@link #MAX_IN_FLIGHT} are received at once,
+ * whatever their path (a path in another form may still be routed to the endpoint). The bodies are
+ * read only after this filter, so a flood of large ones from anyone costs a 503, not the heap. A
+ * request with a body has {@link #TIME_TO_ANSWER} to be answered, or its connection is closed: a
+ * sender that trickles its body would otherwise hold its place for as long as it likes.
+ */
+public class RequestBodyAdmission {
+
+    /**
+     * Chatwoot sends each delivery from a worker of its own, one at a time per event: 16 at once is
+     * a busy account's burst, and 16 MiB at the default bound.
+     */
+    static final int MAX_IN_FLIGHT = 16;
+    /** Twice the time Chatwoot waits for an answer (its WEBHOOK_TIMEOUT, 5 s by default). */
+    static final Duration TIME_TO_ANSWER = Duration.ofSeconds(10);
+    private static final Duration SHORT_PAUSE = Duration.ofSeconds(1);
+
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
+    @ServerRequestFilter(preMatching = true)
+    public RestResponse<Problem> admit(HttpServerRequest request, RoutingContext context) {
+        if (!hasBody(request)) {
+            return null;
+        }
+        if (!inFlight.tryAcquire()) {
+            return ProblemResponses.retryLater(ProblemType.WEBHOOKS_BUSY, "Too many webhook deliveries are being received.",
+                    SHORT_PAUSE);
+        }
+        long deadline = context.vertx().setTimer(TIME_TO_ANSWER.toMillis(), late -> request.connection().close());
+        context.addEndHandler(ended -> {
+            context.vertx().cancelTimer(deadline);
+            inFlight.release();
+        });
+        return null;
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return length != null ? !length.trim().equals("0") : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+}
