@@ -56,18 +56,16 @@ public class ChangeFeed {
     private final ChangeMarks marks;
     private final SharedChannel channel;
     private final Counter published;
+    private final Counter publishedBefore;
     private final Counter unpublished;
     private volatile State state;
 
     ChangeFeed(ChangeMarks marks, SharedChannel channel, MeterRegistry registry) {
         this.marks = marks;
         this.channel = channel;
-        this.published = Counter.builder("omnivibe.changes.published").tag("result", "published")
-                .description("Changes sent to the fleet; unpublished: Redis did not take them, so other instances missed them")
-                .register(registry);
-        this.unpublished = Counter.builder("omnivibe.changes.published").tag("result", "unpublished")
-                .description("Changes sent to the fleet; unpublished: Redis did not take them, so other instances missed them")
-                .register(registry);
+        this.published = publishedCounter(registry, "published");
+        this.publishedBefore = publishedCounter(registry, "duplicate");
+        this.unpublished = publishedCounter(registry, "unpublished");
         if (!marks.enabled()) {
             state = State.OFF;
             return;
@@ -111,6 +109,13 @@ public class ChangeFeed {
         });
     }
 
+    private static Counter publishedCounter(MeterRegistry registry, String result) {
+        return Counter.builder("omnivibe.changes.published").tag("result", result)
+                .description("Changes sent to the fleet; duplicate: another instance had published the same delivery;"
+                        + " unpublished: Redis did not take them, so other instances missed them")
+                .register(registry);
+    }
+
     public State state() {
         return state;
     }
@@ -124,8 +129,13 @@ public class ChangeFeed {
         if (state == State.DIRECT) {
             return;
         }
-        channel.publishOnce(delivery, remembered, encode(changed)).subscribe().with(
-                reached -> (reached.isPresent() ? published : unpublished).increment());
+        channel.publishOnce(delivery, remembered, encode(changed)).subscribe().with(reached -> {
+            if (reached.isEmpty()) {
+                unpublished.increment();
+            } else {
+                (reached.get() < 0 ? publishedBefore : published).increment();
+            }
+        });
     }
 
     private static byte[] encode(List<ChangeMark> changed) {

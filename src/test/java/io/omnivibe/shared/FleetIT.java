@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +206,7 @@ class FleetIT {
 
         upstream.stubFor(get(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
         assertThat(instances.get(1).get(path).statusCode()).isEqualTo(502);
-        assertThat(metric(instances.get(1), "omnivibe_shared_copies_rejected_total")).isEqualTo(1.0);
+        assertThat(instances.get(1).metric("omnivibe_shared_copies_rejected_total")).isEqualTo(1.0);
     }
 
     @Test
@@ -215,7 +214,7 @@ class FleetIT {
         PackagedService instance = startFleet(1, Map.of(REDIS_TIME_LIMIT, PRODUCTION_REDIS_TIME_LIMIT_MS)).get(0);
         TestConversation conversation = TestConversation.fresh();
         assertThat(instance.get(conversationPath(conversation, 1)).statusCode()).isEqualTo(200);
-        assertThat(readiness(instance)).contains("\"state\":\"reachable\"");
+        assertThat(instance.readiness()).contains("\"state\":\"reachable\"");
 
         redis.kill();
         try {
@@ -226,7 +225,7 @@ class FleetIT {
                 assertThat(response.headers().firstValue("X-Cache")).isEmpty();
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             }
-            String health = readiness(instance);
+            String health = instance.readiness();
             assertThat(health).contains("\"status\":\"UP\"").contains("\"state\":\"unreachable\"");
             assertThat(instance.console().lines().filter(line -> line.contains("Shared store (Redis) unreachable"))).hasSize(1);
         } finally {
@@ -234,7 +233,7 @@ class FleetIT {
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             instance.get(conversationPath(conversation, 1));
-            return readiness(instance).contains("\"state\":\"reachable\"");
+            return instance.readiness().contains("\"state\":\"reachable\"");
         });
         assertThat(instance.console()).contains("Shared store (Redis) reachable again");
     }
@@ -276,10 +275,10 @@ class FleetIT {
         assertThat(answers).filteredOn(answer -> answer.status() == 503).isNotEmpty();
         double capOperations = 0;
         for (PackagedService instance : instances) {
-            capOperations += metric(instance, "omnivibe_shared_operations_seconds_count", "operation=\"cap\"");
-            assertThat(metric(instance, "omnivibe_shared_operations_seconds_count", "operation=\"cap\"", "result=\"skipped\"")).isZero();
+            capOperations += instance.metric("omnivibe_shared_operations_seconds_count", "operation=\"cap\"");
+            assertThat(instance.metric("omnivibe_shared_operations_seconds_count", "operation=\"cap\"", "result=\"skipped\"")).isZero();
             assertThat(instance.console()).doesNotContain("Shared store (Redis) unreachable");
-            assertThat(readiness(instance)).contains("\"state\":\"reachable\"");
+            assertThat(instance.readiness()).contains("\"state\":\"reachable\"");
         }
         // Permits come in leases: fewer requests to Redis than calls, refusals included.
         assertThat(capOperations).isLessThan(upstreamCalls());
@@ -357,18 +356,5 @@ class FleetIT {
 
     private long upstreamCalls() {
         return upstream.countRequestsMatching(anyRequestedFor(anyUrl()).build()).getCount();
-    }
-
-    private static String readiness(PackagedService instance) throws Exception {
-        return new String(instance.management("/q/health/ready").body(), StandardCharsets.UTF_8).replace(" ", "");
-    }
-
-    /** The sum of the series of {@code name} whose labels include every one of {@code labels} ({@code name="value"}). */
-    private static double metric(PackagedService instance, String name, String... labels) throws Exception {
-        return new String(instance.management("/q/metrics").body(), StandardCharsets.UTF_8).lines()
-                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .filter(line -> Arrays.stream(labels).allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
     }
 }

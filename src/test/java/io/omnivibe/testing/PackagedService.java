@@ -10,10 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,6 +95,28 @@ public final class PackagedService implements AutoCloseable {
     /** A request to the management port: health and metrics. */
     public HttpResponse<byte[]> management(String path) throws IOException, InterruptedException {
         return send(URI.create("http://127.0.0.1:" + managementPort + path));
+    }
+
+    /** A POST to the lookup port. */
+    public HttpResponse<byte[]> post(String path, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The readiness document, without spaces. */
+    public String readiness() throws IOException, InterruptedException {
+        return new String(management("/q/health/ready").body(), StandardCharsets.UTF_8).replace(" ", "");
+    }
+
+    /** The sum of the series of {@code name} whose labels include every one of {@code labels} ({@code name="value"}). */
+    public double metric(String name, String... labels) throws IOException, InterruptedException {
+        return new String(management("/q/metrics").body(), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .filter(line -> Arrays.stream(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private HttpResponse<byte[]> send(URI uri) throws IOException, InterruptedException {

@@ -1,0 +1,193 @@
+package io.omnivibe.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.omnivibe.testing.ChatwootConversation;
+import io.omnivibe.testing.ChatwootDeliveries;
+import io.omnivibe.testing.EmbeddedRedis;
+import io.omnivibe.testing.OmnivibeStub;
+import io.omnivibe.testing.PackagedService;
+import io.omnivibe.testing.SharedRedis;
+
+/**
+ * Three packaged instances (JVM or native) naming one real Redis, with webhooks and an hour's
+ * freshness window: a change delivered to one instance is read again by every instance, a
+ * conversation nobody writes to costs the fleet one upstream call, and an instance that stops
+ * hearing the fleet's changes serves copies only within the short window until it hears them again.
+ */
+class FleetChangesIT {
+
+    private static final String WEBHOOK_SECRET = "Xk3v9QpL7mZt2RwB8nYc4HsD";
+    private static final Duration HEARD_WITHIN = Duration.ofSeconds(5);
+
+    private static EmbeddedRedis redis;
+    private final String sharedSecret = SharedRedis.newSecret();
+    private final List<PackagedService> fleet = new ArrayList<>();
+    private WireMockServer upstream;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = EmbeddedRedis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void startUpstream() {
+        redis.flush();
+        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        upstream.start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        fleet.forEach(PackagedService::terminate);
+        for (PackagedService instance : fleet) {
+            instance.close();
+        }
+        upstream.stop();
+    }
+
+    @Test
+    void aChangeDeliveredToOneInstanceIsReadAgainByEveryInstance() throws Exception {
+        List<PackagedService> instances = startFleet(3, Map.of());
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        for (PackagedService instance : instances) {
+            for (int poll = 0; poll < 5; poll++) {
+                assertThat(lookUp(instance, conversation).statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(upstreamCalls(conversation)).isEqualTo(1);
+
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("a new message")));
+        HttpResponse<byte[]> delivered = deliver(instances.get(0), conversation.messageCreated("a new message"));
+        assertThat(delivered.statusCode()).isEqualTo(200);
+        assertThat(text(delivered)).contains("applied");
+
+        for (PackagedService instance : instances) {
+            await().atMost(HEARD_WITHIN).until(() -> text(lookUp(instance, conversation)).contains("a new message"));
+        }
+        long callsAfterTheChange = upstreamCalls(conversation);
+        assertThat(callsAfterTheChange).isBetween(2L, 4L);
+        for (PackagedService instance : instances) {
+            HttpResponse<byte[]> polled = lookUp(instance, conversation);
+            assertThat(text(polled)).contains("a new message");
+            assertThat(polled.headers().firstValue("X-Cache")).hasValue("HIT");
+        }
+        assertThat(upstreamCalls(conversation)).isEqualTo(callsAfterTheChange);
+        assertThat(instances.get(0).metric("omnivibe_changes_published_total", "result=\"published\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theSameDeliveryReplayedToAnotherInstanceIsNotPublishedAgain() throws Exception {
+        List<PackagedService> instances = startFleet(2, Map.of());
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        String event = conversation.messageCreated("once");
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> headers = Map.of("Content-Type", "application/json",
+                "X-Chatwoot-Timestamp", Long.toString(now),
+                "X-Chatwoot-Signature", ChatwootDeliveries.signature(WEBHOOK_SECRET, Long.toString(now), event));
+
+        assertThat(instances.get(0).post(ChatwootDeliveries.PATH, headers, event.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        assertThat(instances.get(1).post(ChatwootDeliveries.PATH, headers, event.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+
+        await().atMost(HEARD_WITHIN).until(() -> instances.get(1).metric("omnivibe_changes_published_total", "result=\"duplicate\"") == 1.0);
+        assertThat(instances.get(0).metric("omnivibe_changes_published_total", "result=\"published\"")).isEqualTo(1.0);
+        assertThat(instances.get(1).metric("omnivibe_changes_published_total", "result=\"published\"")).isZero();
+    }
+
+    @Test
+    void anInstanceThatStopsHearingTheFleetServesCopiesOnlyWithinTheShortWindow() throws Exception {
+        // A short window of 0: a copy no webhook can vouch for is never answered without the upstream.
+        PackagedService instance = startFleet(1, Map.of("LOOKUP_WEBHOOKS_FALLBACK_FRESH_FOR_MS", "0")).get(0);
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(instance, conversation);
+        assertThat(lookUp(instance, conversation).headers().firstValue("X-Cache")).hasValue("HIT");
+
+        redis.kill();
+        await().atMost(HEARD_WITHIN).until(() -> instance.readiness().contains("\"changes\":\"lost\""));
+        assertThat(instance.metric("omnivibe_changes_feed_listening")).isZero();
+        HttpResponse<byte[]> whileLost = lookUp(instance, conversation);
+        assertThat(whileLost.statusCode()).isEqualTo(200);
+        assertThat(whileLost.headers().firstValue("X-Cache")).isEmpty();
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+
+        redis.restart();
+        await().atMost(HEARD_WITHIN).until(() -> instance.readiness().contains("\"changes\":\"listening\""));
+        assertThat(instance.metric("omnivibe_changes_feed_listening")).isEqualTo(1.0);
+        // Fetched before it listened again: a change meanwhile could have gone unheard.
+        assertThat(lookUp(instance, conversation).headers().firstValue("X-Cache")).isEmpty();
+        assertThat(lookUp(instance, conversation).headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(3);
+        assertThat(instance.console()).contains("Not hearing the fleet's changes").contains("Hearing the fleet's changes");
+    }
+
+    private List<PackagedService> startFleet(int instances, Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("LOOKUP_SHARED_TIMEOUT_MS", "2000");
+        environment.put("LOOKUP_FRESH_FOR_MS", "3600000");
+        environment.put("LOOKUP_STALE_MAX_AGE_MS", "3600000");
+        environment.put("LOOKUP_WEBHOOKS_SECRET", WEBHOOK_SECRET);
+        environment.putAll(settings);
+        environment.put("OMNIVIBE_BASE_URL", upstream.baseUrl());
+        environment.put("QUARKUS_REDIS_HOSTS", redis.url());
+        environment.put("LOOKUP_SHARED_SECRET", sharedSecret);
+        environment.put("QUARKUS_SHUTDOWN_DELAY", "0s");
+        List<PackagedService> started = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            PackagedService instance = PackagedService.start(List.of(), environment);
+            fleet.add(instance);
+            started.add(instance);
+        }
+        for (PackagedService instance : started) {
+            await().atMost(HEARD_WITHIN).until(() -> instance.readiness().contains("\"changes\":\"listening\""));
+        }
+        return started;
+    }
+
+    private static HttpResponse<byte[]> lookUp(PackagedService instance, ChatwootConversation conversation) throws Exception {
+        return instance.get(conversation.address().lookupPath());
+    }
+
+    private static HttpResponse<byte[]> deliver(PackagedService instance, String event) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        return instance.post(ChatwootDeliveries.PATH, Map.of("Content-Type", "application/json",
+                "X-Chatwoot-Timestamp", Long.toString(now),
+                "X-Chatwoot-Signature", ChatwootDeliveries.signature(WEBHOOK_SECRET, Long.toString(now), event)),
+                event.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    private long upstreamCalls(ChatwootConversation conversation) {
+        return upstream.countRequestsMatching(getRequestedFor(urlPathEqualTo(conversation.address().upstreamPath())).build()).getCount();
+    }
+}
