@@ -196,6 +196,14 @@ class LookupResourceTest {
     }
 
     @Test
+    void hasNoWebhookEndpointWithoutASecret() {
+        given().contentType("application/json").body("{\"event\":\"message_created\"}").when().post("/webhooks/chatwoot")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().contentType("application/json").body("{}").when().post("/webhooks/chatwoot/0123456789abcdef0123456789abcdef")
+                .then().statusCode(404);
+    }
+
+    @Test
     void answersUnknownPathsAndMethodsWithProblems() {
         given().when().get("/nothing-here").then().statusCode(404).contentType("application/problem+json");
         List<String> allowed = given().when().post(TestConversation.fresh().lookupPath()).then().statusCode(405)

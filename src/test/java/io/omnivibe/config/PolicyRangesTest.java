@@ -121,6 +121,27 @@ class PolicyRangesTest {
     }
 
     @Test
+    void allowsAWindowLongerThanTenMinutesOnlyWithWebhooks() throws IOException {
+        assertThat(PolicyRanges.freshnessViolation(policyWith(Map.of("lookup.fresh-for-ms", "600000")))).isEmpty();
+        assertThat(PolicyRanges.freshnessViolation(policyWith(Map.of("lookup.fresh-for-ms", "600001")))).hasValueSatisfying(
+                line -> assertThat(line).startsWith("lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is 600001 ms, above 600000 ms,"
+                        + " without lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET)"));
+        assertThat(PolicyRanges.freshnessViolation(policyWith(Map.of("lookup.fresh-for-ms", "86400000",
+                "lookup.webhooks.secret", "Xk3v9QpL7mZt2RwB8nYc4HsD")))).isEmpty();
+        assertThat(PolicyRanges.violation("lookup.fresh-for-ms", "86400001")).isPresent();
+    }
+
+    @Test
+    void warnsWhenCopiesAreDroppedBeforeTheWindowEnds() throws IOException {
+        assertThat(PolicyRanges.freshnessWarning(policyWith(Map.of("lookup.fresh-for-ms", "3600000",
+                "lookup.webhooks.secret", "Xk3v9QpL7mZt2RwB8nYc4HsD")))).hasValue("lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is"
+                        + " 3600000 ms, above lookup.stale.max-age-ms (LOOKUP_STALE_MAX_AGE_MS) 600000 ms: copies are dropped at that"
+                        + " age, so the window ends there; raise lookup.stale.max-age-ms to at least the window");
+        assertThat(PolicyRanges.freshnessWarning(policyWith(Map.of("lookup.fresh-for-ms", "3600000",
+                "lookup.stale.max-age-ms", "3600000", "lookup.webhooks.secret", "Xk3v9QpL7mZt2RwB8nYc4HsD")))).isEmpty();
+    }
+
+    @Test
     void leavesAnAttemptATenthOfItsTimeoutOrOfTheBudget() throws IOException {
         assertThat(policyWith(Map.of()).shortestAttemptMs()).isEqualTo(200);
         assertThat(policyWith(Map.of("lookup.attempt-timeout-ms", "300000")).shortestAttemptMs()).isEqualTo(500);

@@ -37,7 +37,8 @@ class SettingsIT {
             "LOOKUP_STALE_MAX_AGE_MS | 0 | lookup.stale.max-age-ms | a whole number from 1 to 604800000 milliseconds",
             "LOOKUP_RETRY_INITIAL_DELAY_MS | -1 | lookup.retry.initial-delay-ms | a whole number from 0 to 60000 milliseconds",
             "LOOKUP_CIRCUIT_BREAKER_DELAY_MS | -1 | lookup.circuit-breaker.delay-ms | a whole number from 0 to 3600000 milliseconds",
-            "LOOKUP_FRESH_FOR_MS | -1 | lookup.fresh-for-ms | a whole number from 0 to 600000 milliseconds",
+            "LOOKUP_FRESH_FOR_MS | -1 | lookup.fresh-for-ms | a whole number from 0 to 86400000 milliseconds",
+            "LOOKUP_WEBHOOKS_REPLAY_WINDOW_MS | 1000 | lookup.webhooks.replay-window-ms | a whole number from 10000 to 3600000 milliseconds",
             "LOOKUP_SHARED_TIMEOUT_MS | 0 | lookup.shared.timeout-ms | a whole number from 1 to 10000 milliseconds",
             "LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE | 0 | lookup.shared.offline-calls-per-minute | a whole number from 1 to 100000 calls",
             "LOOKUP_SHARED_MAX_DOCUMENT_BYTES | 0 | lookup.shared.max-document-bytes | a whole number from 1 to 16777216 bytes",
@@ -77,6 +78,22 @@ class SettingsIT {
 
         assertThat(output.lines().filter(line -> line.contains(problem)))
                 .singleElement().satisfies(line -> assertThat(line).contains("set LOOKUP_SHARED_SECRET (lookup.shared.secret) to at least 32 random bytes, base64"));
+    }
+
+    /** A window only webhooks can keep right, and webhook secrets too short to prove anything. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "LOOKUP_FRESH_FOR_MS=3600000 | lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is 3600000 ms, above 600000 ms, without lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET)",
+            "LOOKUP_WEBHOOKS_SECRET=abc123 | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 6 characters; at least 16",
+            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_SIGNED=false | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 24 characters; at least 32" })
+    void refusesToStartWithWebhookSettingsThatCannotWork(String settings, String problem) throws Exception {
+        Map<String, String> environment = new HashMap<>();
+        for (String setting : settings.split(" ")) {
+            environment.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        String output = startWith(environment);
+
+        assertThat(output.lines().filter(line -> line.contains(problem))).hasSize(1);
     }
 
     /** Each in range, together unworkable: a body at its bound that could never be read, a heap with no room left. */

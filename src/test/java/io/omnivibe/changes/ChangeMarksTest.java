@@ -1,0 +1,90 @@
+package io.omnivibe.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.omnivibe.upstream.ConversationKey;
+import io.omnivibe.upstream.DocumentIds;
+
+/** When a copy counts as current: its window, the changes heard since its fetch began, and what this instance can vouch for. */
+class ChangeMarksTest {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration SHORT = Duration.ofSeconds(5);
+    private static final ConversationKey KEY = new ConversationKey("inbox", "contact-1", 42);
+    private static final DocumentIds IDS = new DocumentIds(7, 42, 55);
+
+    private final ChangeMarks marks = new ChangeMarks(true, HOUR, SHORT);
+
+    @Test
+    void withoutWebhooksTheWindowAloneDecides() {
+        ChangeMarks withoutWebhooks = new ChangeMarks(false, SHORT, SHORT);
+
+        assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
+        assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, SHORT)).isFalse();
+    }
+
+    @Test
+    void aCopyFetchedWhileListeningIsCurrentForTheLongWindow() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(59))).isTrue();
+        assertThat(marks.isCurrent(KEY, IDS, HOUR)).isFalse();
+    }
+
+    @Test
+    void eachMarkNamesTheCopiesFetchedBeforeIt() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        for (ChangeMark mark : List.of(new ChangeMark.Conversation(7, 42), new ChangeMark.ContactIdentifier("contact-1"),
+                new ChangeMark.Contact(55))) {
+            ChangeMarks fresh = new ChangeMarks(true, HOUR, SHORT);
+            fresh.vouchFrom(System.nanoTime() - HOUR.toNanos());
+            fresh.mark(List.of(mark));
+
+            assertThat(fresh.isCurrent(KEY, IDS, Duration.ofMillis(1))).as("%s, even within the short window", mark).isFalse();
+            assertThat(fresh.isCurrent(KEY, IDS, Duration.ZERO.minusMillis(100))).as("%s: fetched after it", mark).isTrue();
+        }
+        marks.mark(List.of(new ChangeMark.Conversation(7, 43), new ChangeMark.ContactIdentifier("contact-2"), new ChangeMark.Contact(56)));
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(1))).as("other conversations' changes").isTrue();
+    }
+
+    @Test
+    void whileNotListeningOnlyTheShortWindowCounts() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.stopVouching();
+
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(4))).isTrue();
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(6))).isFalse();
+
+        marks.vouchFrom(System.nanoTime() - Duration.ofSeconds(10).toNanos());
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(9))).as("fetched since it listens again").isTrue();
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(11))).as("fetched before").isFalse();
+    }
+
+    @Test
+    void aDocumentThatDoesNotSayWhichConversationItIsGetsTheShortWindow() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+
+        assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
+        assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(6))).isFalse();
+    }
+
+    @Test
+    void changesPushedOutByNewerOnesLeaveNoGapInWhatIsVouchedFor() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        List<ChangeMark> many = new ArrayList<>();
+        for (int i = 0; i < ChangeMarks.MAX_BYTES / ChangeMark.weight(new ChangeMark.Contact(0)) + 1000; i++) {
+            many.add(new ChangeMark.Contact(1_000_000 + i));
+        }
+        marks.mark(many);
+
+        assertThat(marks.size()).isLessThan(many.size());
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(1))).as("fetched before a change that was pushed out").isFalse();
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(1))).as("within the short window").isTrue();
+    }
+}
