@@ -47,7 +47,10 @@ public class ChangeMarks {
     private final long fallbackNanos;
     private final Cache<ChangeMark, Long> marks;
     private volatile boolean vouching;
-    private volatile long vouchedSinceNanos;
+    private volatile long listeningSinceNanos;
+    /** Set once a change was pushed out early: copies fetched before it cannot be vouched for. */
+    private volatile boolean overflowed;
+    private volatile long overflowedAtNanos;
 
     @Inject
     ChangeMarks(LookupPolicy policy, MeterRegistry registry) {
@@ -62,7 +65,7 @@ public class ChangeMarks {
         this.enabled = enabled;
         this.freshForNanos = freshFor.toNanos();
         this.fallbackNanos = fallback.toNanos();
-        this.vouchedSinceNanos = System.nanoTime();
+        this.listeningSinceNanos = System.nanoTime();
         this.vouching = enabled;
         this.marks = Caffeine.newBuilder()
                 .executor(Runnable::run)
@@ -71,7 +74,7 @@ public class ChangeMarks {
                 .expireAfterWrite(freshFor.isZero() ? Duration.ofNanos(1) : freshFor)
                 .evictionListener((ChangeMark mark, Long markedAt, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
-                        noLongerVouchingBefore(markedAt);
+                        overflowedAt(markedAt);
                     }
                 })
                 .build();
@@ -95,7 +98,8 @@ public class ChangeMarks {
         if (changedSince(key, ids, fetchedAt)) {
             return false;
         }
-        boolean vouched = vouching && ids.conversationKnown() && fetchedAt - vouchedSinceNanos >= 0;
+        boolean vouched = vouching && ids.conversationKnown() && fetchedAt - listeningSinceNanos >= 0
+                && (!overflowed || fetchedAt - overflowedAtNanos > 0);
         return vouched || ageNanos < fallbackNanos;
     }
 
@@ -124,7 +128,7 @@ public class ChangeMarks {
 
     /** This instance hears every change from {@code sinceNanos} on: copies fetched since then can be vouched for. */
     void vouchFrom(long sinceNanos) {
-        noLongerVouchingBefore(sinceNanos);
+        listeningSinceNanos = sinceNanos;
         vouching = true;
     }
 
@@ -133,9 +137,10 @@ public class ChangeMarks {
         vouching = false;
     }
 
-    private synchronized void noLongerVouchingBefore(long nanos) {
-        if (nanos - vouchedSinceNanos > 0) {
-            vouchedSinceNanos = nanos;
+    private synchronized void overflowedAt(long markedAtNanos) {
+        if (!overflowed || markedAtNanos - overflowedAtNanos > 0) {
+            overflowedAtNanos = markedAtNanos;
+            overflowed = true;
         }
     }
 
