@@ -1,5 +1,6 @@
 package io.omnivibe.api;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -62,6 +63,16 @@ public class ProblemResponses {
     @ServerExceptionMapper
     RestResponse<Problem> malformedDelivery(MalformedDeliveryException e) {
         return problem(ProblemType.WEBHOOK_MALFORMED, "The delivery is signed, but " + e.getMessage() + ".");
+    }
+
+    /**
+     * A request body that stopped arriving: its sender went away, or it was cut off for taking too
+     * long (RequestBodyAdmission). Nobody waits for the answer, and nothing here went wrong.
+     */
+    @ServerExceptionMapper
+    RestResponse<Problem> bodyCutOff(IOException e) {
+        LOG.debugf("Request body cut off: %s", e);
+        return problem(ProblemType.BODY_INCOMPLETE, "The request body ended before its announced length.");
     }
 
     @ServerExceptionMapper

@@ -12,6 +12,7 @@ enum ProblemType {
     WEBHOOK_UNAUTHORIZED(401, "Webhook delivery not proven"),
     WEBHOOK_MALFORMED(400, "Webhook delivery not an event"),
     WEBHOOK_TOO_LARGE(413, "Webhook delivery too large"),
+    BODY_INCOMPLETE(400, "Request body incomplete"),
     WEBHOOKS_BUSY(503, "Too many webhook deliveries in flight"),
     UPSTREAM_ERROR(502, "Upstream error"),
     UPSTREAM_UNREACHABLE(502, "Upstream unreachable"),
