@@ -201,7 +201,8 @@ public class ChatwootWebhooks {
             throw new UnauthorizedDeliveryException("X-Chatwoot-Timestamp is not a Unix time in seconds.");
         }
         long nowSeconds = System.currentTimeMillis() / 1000;
-        if (Math.abs(nowSeconds - timestamp) > replayWindow.toSeconds()) {
+        // Compared without subtracting from the timestamp: a value near Long's ends would overflow.
+        if (timestamp < nowSeconds - replayWindow.toSeconds() || timestamp > nowSeconds + replayWindow.toSeconds()) {
             throw new UnauthorizedDeliveryException("X-Chatwoot-Timestamp is more than " + replayWindow.toSeconds()
                     + " s from now (a replay, or a clock that is off).");
         }

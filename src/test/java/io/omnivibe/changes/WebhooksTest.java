@@ -147,6 +147,7 @@ public class WebhooksTest {
         ChatwootDeliveries.signedAt(SECRET, now - 600, event).when().post(ChatwootDeliveries.PATH).then().statusCode(401)
                 .body("detail", org.hamcrest.Matchers.containsString("X-Chatwoot-Timestamp"));
         ChatwootDeliveries.signedAt(SECRET, now + 600, event).when().post(ChatwootDeliveries.PATH).then().statusCode(401);
+        ChatwootDeliveries.signedAt(SECRET, Long.MIN_VALUE, event).when().post(ChatwootDeliveries.PATH).then().statusCode(401);
         given().contentType("application/json").body(event).when().post(ChatwootDeliveries.PATH).then().statusCode(401)
                 .body("detail", org.hamcrest.Matchers.containsString("not signed"));
         given().contentType("application/json").header("X-Chatwoot-Timestamp", Long.toString(now))
@@ -159,7 +160,7 @@ public class WebhooksTest {
 
         lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
         assertThat(upstreamCalls(conversation)).isEqualTo(1);
-        assertThat(Metrics.value("omnivibe_webhooks_deliveries_total", "result=unauthorized")).isEqualTo(refused + 6);
+        assertThat(Metrics.value("omnivibe_webhooks_deliveries_total", "result=unauthorized")).isEqualTo(refused + 7);
     }
 
     @Test
