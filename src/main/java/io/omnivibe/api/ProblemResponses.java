@@ -71,6 +71,10 @@ public class ProblemResponses {
      */
     @ServerExceptionMapper
     RestResponse<Problem> bodyCutOff(IOException e) {
+        // Only the body's own read fails with a plain IOException; a subclass (Jackson's, say) is a fault here.
+        if (e.getClass() != IOException.class) {
+            return unexpected(e);
+        }
         LOG.debugf("Request body cut off: %s", e);
         return problem(ProblemType.BODY_INCOMPLETE, "The request body ended before its announced length.");
     }

@@ -6,7 +6,9 @@ import java.util.concurrent.Semaphore;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.omnivibe.changes.ChatwootWebhooks;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,6 +19,11 @@ import io.vertx.ext.web.RoutingContext;
  * read only after this filter, so a flood of large ones from anyone costs a 503, not the heap. A
  * request with a body has {@link #TIME_TO_ANSWER} to be answered, or its connection is closed: a
  * sender that trickles its body would otherwise hold its place for as long as it likes.
+ * <p>
+ * A body refused or cut off may have been Chatwoot's, carrying a change: each such
+ * delivery makes the copies fetched before it fall back to the short window
+ * ({@link ChatwootWebhooks#notRead}), so that whoever floods the endpoint costs upstream calls,
+ * never stale answers.
  */
 public class RequestBodyAdmission {
 
@@ -30,13 +37,19 @@ public class RequestBodyAdmission {
     private static final Duration SHORT_PAUSE = Duration.ofSeconds(1);
 
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final ChatwootWebhooks webhooks;
+
+    RequestBodyAdmission(ChatwootWebhooks webhooks) {
+        this.webhooks = webhooks;
+    }
 
     @ServerRequestFilter(preMatching = true)
     public RestResponse<Problem> admit(HttpServerRequest request, RoutingContext context) {
-        if (!hasBody(request)) {
+        if (!mayHaveBody(request)) {
             return null;
         }
         if (!inFlight.tryAcquire()) {
+            webhooks.notRead(ChatwootWebhooks.Unread.BUSY);
             return ProblemResponses.retryLater(ProblemType.WEBHOOKS_BUSY, "Too many webhook deliveries are being received.",
                     SHORT_PAUSE);
         }
@@ -44,11 +57,22 @@ public class RequestBodyAdmission {
         context.addEndHandler(ended -> {
             context.vertx().cancelTimer(deadline);
             inFlight.release();
+            if (ended.failed()) {
+                webhooks.notRead(ChatwootWebhooks.Unread.INCOMPLETE);
+            }
         });
         return null;
     }
 
-    private static boolean hasBody(HttpServerRequest request) {
+    /**
+     * A body is announced by its length or its chunks over HTTP/1.1, but an HTTP/2 request may send
+     * one with neither: every method but those without a body counts.
+     */
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD) && !method.equals(HttpMethod.OPTIONS)) {
+            return true;
+        }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         return length != null ? !length.trim().equals("0") : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.shared.SharedChannel;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 
 /**
  * How changes reach every instance. A single instance (no Redis named) hears every change itself:
@@ -50,6 +53,8 @@ public class ChangeFeed {
     private static final byte CONVERSATION = 1;
     private static final byte CONTACT_IDENTIFIER = 2;
     private static final byte CONTACT = 3;
+    private static final Duration PUBLISH_RETRY_DELAY = Duration.ofMillis(500);
+    private static final int PUBLISH_RETRIES = 10;
     /** An event names three marks at most; a message naming more is not ours. */
     private static final int MAX_MARKS = 8;
 
@@ -58,6 +63,8 @@ public class ChangeFeed {
     private final Counter published;
     private final Counter publishedBefore;
     private final Counter unpublished;
+    private final Counter undecodable;
+    private final AtomicLong nextGapNoticeNanos = new AtomicLong(System.nanoTime());
     private volatile State state;
 
     ChangeFeed(ChangeMarks marks, SharedChannel channel, MeterRegistry registry) {
@@ -66,6 +73,9 @@ public class ChangeFeed {
         this.published = publishedCounter(registry, "published");
         this.publishedBefore = publishedCounter(registry, "duplicate");
         this.unpublished = publishedCounter(registry, "unpublished");
+        this.undecodable = Counter.builder("omnivibe.changes.undecodable")
+                .description("Messages from the fleet that opened but were not changes this instance reads (another release's format)")
+                .register(registry);
         if (!marks.enabled()) {
             state = State.OFF;
             return;
@@ -83,12 +93,18 @@ public class ChangeFeed {
         channel.listen(new SharedChannel.Listener() {
             @Override
             public void heard(byte[] message) {
-                decode(message).ifPresent(ChangeFeed.this.marks::mark);
+                decode(message).ifPresentOrElse(changed -> {
+                    if (changed.isEmpty()) {
+                        ChangeFeed.this.marks.missedBefore(System.nanoTime());
+                    } else {
+                        ChangeFeed.this.marks.mark(changed);
+                    }
+                }, undecodable::increment);
             }
 
             @Override
             public void listening(long sinceNanos) {
-                ChangeFeed.this.marks.vouchFrom(sinceNanos);
+                ChangeFeed.this.marks.vouchFrom(sinceNanos, channel::hearing);
                 State before = state;
                 state = State.LISTENING;
                 if (before == State.LOST) {
@@ -126,16 +142,42 @@ public class ChangeFeed {
      */
     void changed(List<ChangeMark> changed, String delivery, Duration remembered) {
         marks.mark(changed);
-        if (state == State.DIRECT) {
+        if (state != State.DIRECT) {
+            publish(delivery, remembered, encode(changed));
+        }
+    }
+
+    /**
+     * A delivery had to be refused (unproven, too large, cut off, or too many at once): a change
+     * may have gone unheard, so no copy fetched before now is vouched for, here and (at most twice
+     * a second) on every instance.
+     */
+    void missed() {
+        long now = System.nanoTime();
+        marks.missedBefore(now);
+        if (state == State.DIRECT || state == State.OFF) {
             return;
         }
-        channel.publishOnce(delivery, remembered, encode(changed)).subscribe().with(reached -> {
-            if (reached.isEmpty()) {
-                unpublished.increment();
-            } else {
-                (reached.get() < 0 ? publishedBefore : published).increment();
-            }
-        });
+        long next = nextGapNoticeNanos.get();
+        if (now - next >= 0 && nextGapNoticeNanos.compareAndSet(next, now + PUBLISH_RETRY_DELAY.toNanos())) {
+            publish(UUID.randomUUID().toString(), PUBLISH_RETRY_DELAY, encode(List.of()));
+        }
+    }
+
+    /**
+     * Sends to the fleet, tried again while Redis does not take it, for as long as Chatwoot waits
+     * for an answer: a change the others do not hear is served stale by them for the whole window.
+     */
+    private void publish(String name, Duration remembered, byte[] message) {
+        Uni.createFrom().deferred(() -> channel.publishOnce(name, remembered, message))
+                .flatMap(reached -> reached.map(count -> Uni.createFrom().item(count))
+                        .orElseGet(() -> Uni.createFrom().failure(new IllegalStateException("Redis did not take it"))))
+                .onFailure().retry().withBackOff(PUBLISH_RETRY_DELAY, PUBLISH_RETRY_DELAY).atMost(PUBLISH_RETRIES)
+                .subscribe().with(reached -> (reached < 0 ? publishedBefore : published).increment(), failure -> {
+                    unpublished.increment();
+                    LOG.warnf("A change could not be sent to the fleet within %d s (Redis did not take it): other instances may"
+                            + " serve copies it names until their window ends", PUBLISH_RETRY_DELAY.multipliedBy(PUBLISH_RETRIES).toSeconds());
+                });
     }
 
     private static byte[] encode(List<ChangeMark> changed) {
@@ -162,7 +204,7 @@ public class ChangeFeed {
         return bytes.toByteArray();
     }
 
-    /** The marks a message carries; empty when it is of another format (an instance of another version sent it). */
+    /** The marks a message carries (none: changes were missed before now); empty when it is of another format. */
     private static Optional<List<ChangeMark>> decode(byte[] message) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
             int count = in.readByte() == FORMAT ? in.readUnsignedByte() : MAX_MARKS + 1;

@@ -2,82 +2,80 @@ package io.omnivibe.changes;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.DocumentIds;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Whether a copy is still current: the freshness window, and the changes Chatwoot reported since
  * the copy was fetched. Without webhooks a copy is current for {@code lookup.fresh-for-ms}. With
  * them, a copy is current for that (long) window when this instance can vouch for it: no change
  * named it since its fetch began, and this instance has heard every change since then. A copy it
- * cannot vouch for (fetched before it listened, while the fleet's feed was lost, or one whose
- * document does not say which conversation it is) is current for
- * {@code lookup.webhooks.fallback-fresh-for-ms} only, and never once a change named it.
+ * cannot vouch for (fetched before it listened, while the fleet's feed was lost or before a
+ * delivery it had to refuse, or one whose document does not say which conversation it is) is
+ * current for {@code lookup.webhooks.fallback-fresh-for-ms} only, and never once a change named it.
  * <p>
  * A change is remembered for the window's length, the time a copy it names could still count as
- * current, within a bound in bytes. A change pushed out early by newer ones leaves no gap: copies
- * fetched before it are no longer vouched for.
- * <p>
- * Caffeine loads the cache's generated class by reflection (see {@code StaleStore}); the name here
- * is the one {@code ChangeMarksShapeTest} checks.
+ * current, within {@link #MAX_BYTES}. The oldest go first (a queue in the order they were heard):
+ * one pushed out before its time leaves no gap, as copies fetched before it are no longer vouched
+ * for, and the window then shrinks to how long the bound holds changes, not further.
  */
 @ApplicationScoped
 @Startup
-@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMWW", "com.github.benmanes.caffeine.cache.PSWMW" })
 public class ChangeMarks {
 
     /** About 30 000 changes: at Chatwoot's rate limit of 3 000 a minute, ten minutes of them. */
     static final long MAX_BYTES = 4L << 20;
 
+    private record Heard(ChangeMark mark, long atNanos) {
+    }
+
     private final boolean enabled;
     private final long freshForNanos;
     private final long fallbackNanos;
-    private final Cache<ChangeMark, Long> marks;
+    private final Map<ChangeMark, Long> marks = new ConcurrentHashMap<>();
+    private final Queue<Heard> inOrder = new ConcurrentLinkedQueue<>();
+    private final Counter pushedOut;
+    private long bytes;
     private volatile boolean vouching;
+    private volatile BooleanSupplier hearing = () -> true;
     private volatile long listeningSinceNanos;
-    /** Set once a change was pushed out early: copies fetched before it cannot be vouched for. */
-    private volatile boolean overflowed;
-    private volatile long overflowedAtNanos;
+    /** Set once changes may have been missed before a moment (a mark pushed out early, a refused delivery). */
+    private volatile boolean gap;
+    private volatile long gapAtNanos;
 
     @Inject
     ChangeMarks(LookupPolicy policy, MeterRegistry registry) {
         this(policy.webhooks().secret().isPresent(), Duration.ofMillis(policy.freshForMs()),
-                Duration.ofMillis(Math.min(policy.webhooks().fallbackFreshForMs(), policy.freshForMs())));
-        Gauge.builder("omnivibe.changes.marks", marks, Cache::estimatedSize)
-                .description("Conversations, contact identifiers and contacts Chatwoot said changed, remembered for the freshness window")
-                .register(registry);
+                Duration.ofMillis(Math.min(policy.webhooks().fallbackFreshForMs(), policy.freshForMs())), registry);
     }
 
-    ChangeMarks(boolean enabled, Duration freshFor, Duration fallback) {
+    ChangeMarks(boolean enabled, Duration freshFor, Duration fallback, MeterRegistry registry) {
         this.enabled = enabled;
         this.freshForNanos = freshFor.toNanos();
         this.fallbackNanos = fallback.toNanos();
         this.listeningSinceNanos = System.nanoTime();
         this.vouching = enabled;
-        this.marks = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .maximumWeight(MAX_BYTES)
-                .<ChangeMark, Long> weigher((mark, at) -> ChangeMark.weight(mark))
-                .expireAfterWrite(freshFor.isZero() ? Duration.ofNanos(1) : freshFor)
-                .evictionListener((ChangeMark mark, Long markedAt, RemovalCause cause) -> {
-                    if (cause == RemovalCause.SIZE) {
-                        overflowedAt(markedAt);
-                    }
-                })
-                .build();
+        Gauge.builder("omnivibe.changes.marks", marks, Map::size)
+                .description("Conversations, contact identifiers and contacts Chatwoot said changed, remembered for the freshness window")
+                .register(registry);
+        this.pushedOut = Counter.builder("omnivibe.changes.marks.pushed.out")
+                .description("Changes forgotten before the freshness window ended, to stay within 4 MiB: copies fetched before"
+                        + " them fell back to lookup.webhooks.fallback-fresh-for-ms")
+                .register(registry);
     }
 
     /** Whether webhooks are configured: without them copies are current for the window alone. */
@@ -98,13 +96,16 @@ public class ChangeMarks {
         if (changedSince(key, ids, fetchedAt)) {
             return false;
         }
-        boolean vouched = vouching && ids.conversationKnown() && fetchedAt - listeningSinceNanos >= 0
-                && (!overflowed || fetchedAt - overflowedAtNanos > 0);
-        return vouched || ageNanos < fallbackNanos;
+        return ageNanos < fallbackNanos || vouchesFor(ids, fetchedAt);
+    }
+
+    private boolean vouchesFor(DocumentIds ids, long fetchedAt) {
+        return vouching && ids.conversationKnown() && fetchedAt - listeningSinceNanos >= 0
+                && (!gap || fetchedAt - gapAtNanos > 0) && hearing.getAsBoolean();
     }
 
     private boolean changedSince(ConversationKey key, DocumentIds ids, long fetchedAt) {
-        if (marks.asMap().isEmpty()) {
+        if (marks.isEmpty()) {
             return false;
         }
         return markedAfter(new ChangeMark.ContactIdentifier(key.contactIdentifier()), fetchedAt)
@@ -114,20 +115,50 @@ public class ChangeMarks {
 
     /** A change heard when (or after) the fetch began: the document may predate it. */
     private boolean markedAfter(ChangeMark mark, long fetchedAt) {
-        Long markedAt = marks.getIfPresent(mark);
+        Long markedAt = marks.get(mark);
         return markedAt != null && markedAt - fetchedAt >= 0;
     }
 
     /** Copies these changes name stop being current now. */
     void mark(Collection<ChangeMark> changed) {
         long now = System.nanoTime();
-        for (ChangeMark mark : changed) {
-            marks.put(mark, now);
+        synchronized (inOrder) {
+            for (ChangeMark mark : changed) {
+                marks.put(mark, now);
+                inOrder.add(new Heard(mark, now));
+                bytes += ChangeMark.weight(mark);
+            }
+            forgetOld(now);
         }
     }
 
-    /** This instance hears every change from {@code sinceNanos} on: copies fetched since then can be vouched for. */
-    void vouchFrom(long sinceNanos) {
+    /** Drops what the window no longer needs, then the oldest while over the bound; a mark heard again stays for its latest. */
+    private void forgetOld(long now) {
+        Heard oldest;
+        while ((oldest = inOrder.peek()) != null && (now - oldest.atNanos() >= freshForNanos || bytes > MAX_BYTES)) {
+            inOrder.poll();
+            bytes -= ChangeMark.weight(oldest.mark());
+            boolean stillNeeded = now - oldest.atNanos() < freshForNanos;
+            if (marks.remove(oldest.mark(), oldest.atNanos()) && stillNeeded) {
+                pushedOut.increment();
+                missedBefore(oldest.atNanos());
+            }
+        }
+    }
+
+    /** Changes may have gone unheard up to now (a delivery refused, or one the fleet could not be told of). */
+    void missedBefore(long nanos) {
+        synchronized (this) {
+            if (!gap || nanos - gapAtNanos > 0) {
+                gapAtNanos = nanos;
+                gap = true;
+            }
+        }
+    }
+
+    /** This instance hears every change from {@code sinceNanos} on, while {@code hearing} says so. */
+    void vouchFrom(long sinceNanos, BooleanSupplier hearing) {
+        this.hearing = hearing;
         listeningSinceNanos = sinceNanos;
         vouching = true;
     }
@@ -137,15 +168,7 @@ public class ChangeMarks {
         vouching = false;
     }
 
-    private synchronized void overflowedAt(long markedAtNanos) {
-        if (!overflowed || markedAtNanos - overflowedAtNanos > 0) {
-            overflowedAtNanos = markedAtNanos;
-            overflowed = true;
-        }
-    }
-
     long size() {
-        marks.cleanUp();
-        return marks.estimatedSize();
+        return marks.size();
     }
 }

@@ -60,6 +60,11 @@ public class ChatwootWebhooks {
         DUPLICATE
     }
 
+    /** Why a delivery was not read: each is counted, and may have been a change. */
+    public enum Unread {
+        BUSY, INCOMPLETE
+    }
+
     /** What a delivery brings: its raw body, its headers (null when absent), and the URL's secret (null when absent). */
     public record Delivery(byte[] body, String signature, String timestamp, String deliveryId, String urlSecret) {
     }
@@ -95,14 +100,17 @@ public class ChatwootWebhooks {
         this.seen = seenDeliveries(replayWindow);
         String description = "Webhook deliveries by result: applied (copies made stale), ignored (an event that changes no"
                 + " document), unmapped (no id to map), duplicate, unauthorized (signature, timestamp or URL secret wrong),"
-                + " malformed (signed, but not an event)";
+                + " malformed (signed, but not an event), busy (too many at once), incomplete (the body stopped arriving)."
+                + " Every refused one makes copies fetched before it fall back to the short window";
         this.deliveries = Map.of(
                 "applied", counter(registry, "applied", description),
                 "ignored", counter(registry, "ignored", description),
                 "unmapped", counter(registry, "unmapped", description),
                 "duplicate", counter(registry, "duplicate", description),
                 "unauthorized", counter(registry, "unauthorized", description),
-                "malformed", counter(registry, "malformed", description));
+                "malformed", counter(registry, "malformed", description),
+                "busy", counter(registry, "busy", description),
+                "incomplete", counter(registry, "incomplete", description));
     }
 
     /** Deliveries seen within the span of timestamps a replay window accepts, 100 000 at most (about 15 MB). */
@@ -159,6 +167,8 @@ public class ChatwootWebhooks {
         } catch (UnauthorizedDeliveryException refused) {
             deliveries.get("unauthorized").increment();
             warnNowAndThen(refused.getMessage());
+            // Forged, or Chatwoot's own with a secret that no longer matches: a change may be lost.
+            feed.missed();
             throw refused;
         }
         if (once.isPresent() && seen.asMap().putIfAbsent(once.get(), Boolean.TRUE) != null) {
@@ -169,6 +179,7 @@ public class ChatwootWebhooks {
             event = ChatwootEvent.read(delivery.body(), mapper);
         } catch (MalformedDeliveryException malformed) {
             deliveries.get("malformed").increment();
+            feed.missed();
             throw malformed;
         }
         return counted(switch (event.kind()) {
@@ -182,6 +193,14 @@ public class ChatwootWebhooks {
             }
             case NO_CHANGE, UNKNOWN -> Outcome.IGNORED;
         });
+    }
+
+    /** A delivery that could not be read: a change it carried is lost, so copies fetched before now are not vouched for. */
+    public void notRead(Unread why) {
+        if (enabled()) {
+            deliveries.get(why.name().toLowerCase(Locale.ROOT)).increment();
+            feed.missed();
+        }
     }
 
     private Outcome counted(Outcome outcome) {

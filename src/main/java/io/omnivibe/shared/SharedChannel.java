@@ -69,6 +69,8 @@ public class SharedChannel {
     private Context context;
     private RedisConnection connection;
     private boolean connecting;
+    /** Numbers each attempt to subscribe, so that a late answer to an abandoned one is recognised. */
+    private long attempts;
     private volatile long echoHeardNanos;
     private volatile boolean subscribed;
 
@@ -115,6 +117,16 @@ public class SharedChannel {
                 .map(answer -> answer.map(Response::toLong));
     }
 
+    /**
+     * Whether this instance hears the channel now: subscribed, and its last echo came back less
+     * than {@link #LOST_AFTER} ago. Read where it matters, not only when the timer looks: a timer
+     * that runs late (a frozen Lambda thawing, a starved core) must not leave a deaf instance
+     * vouching for copies meanwhile.
+     */
+    public boolean hearing() {
+        return subscribed && System.nanoTime() - echoHeardNanos <= LOST_AFTER.toNanos();
+    }
+
     private void checkAndEcho() {
         if (connection == null) {
             if (!connecting) {
@@ -131,31 +143,55 @@ public class SharedChannel {
                 });
     }
 
+    /**
+     * One attempt to subscribe, on the context, timed by a timer of its own rather than by
+     * cancelling the connect: a connection that arrives after its attempt was given up is closed,
+     * not left out of the pool for good.
+     */
     private void subscribe() {
         connecting = true;
-        store.connect()
-                .flatMap(opened -> {
-                    context.runOnContext(now -> connection = opened);
-                    opened.handler(this::onMessage);
-                    opened.exceptionHandler(failure -> context.runOnContext(now -> lose(opened, failure.toString())));
-                    opened.endHandler(() -> context.runOnContext(now -> lose(opened, "connection closed")));
-                    return opened.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(echoChannel));
-                })
-                .ifNoItem().after(LOST_AFTER).fail()
-                .subscribe().with(subscribedAnswer -> context.runOnContext(now -> {
-                    connecting = false;
-                    if (connection == null) {
-                        // Lost already.
-                        return;
-                    }
-                    long since = System.nanoTime();
-                    echoHeardNanos = since;
-                    subscribed = true;
-                    listener.listening(since);
-                }), failure -> context.runOnContext(now -> {
-                    connecting = false;
-                    lose(connection, "could not subscribe: " + failure);
-                }));
+        long attempt = ++attempts;
+        long deadline = vertx.setTimer(LOST_AFTER.toMillis(), late -> {
+            if (attempt == attempts && connecting) {
+                connecting = false;
+                giveUp(connection, "no subscription within " + LOST_AFTER.toMillis() + " ms");
+            }
+        });
+        store.connect().subscribe().with(opened -> context.runOnContext(now -> {
+            if (attempt != attempts || !connecting) {
+                close(opened);
+                return;
+            }
+            connection = opened;
+            opened.handler(this::onMessage);
+            opened.exceptionHandler(failure -> context.runOnContext(later -> lose(opened, failure.toString())));
+            opened.endHandler(() -> context.runOnContext(later -> lose(opened, "connection closed")));
+            opened.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(echoChannel)).subscribe().with(
+                    subscribedAnswer -> context.runOnContext(later -> {
+                        if (connection != opened || !connecting) {
+                            return;
+                        }
+                        vertx.cancelTimer(deadline);
+                        connecting = false;
+                        long since = System.nanoTime();
+                        echoHeardNanos = since;
+                        subscribed = true;
+                        listener.listening(since);
+                    }),
+                    failure -> context.runOnContext(later -> {
+                        if (connection == opened && connecting) {
+                            vertx.cancelTimer(deadline);
+                            connecting = false;
+                            giveUp(opened, "could not subscribe: " + failure);
+                        }
+                    }));
+        }), failure -> context.runOnContext(now -> {
+            if (attempt == attempts && connecting) {
+                vertx.cancelTimer(deadline);
+                connecting = false;
+                giveUp(connection, "could not connect: " + failure);
+            }
+        }));
     }
 
     private void onMessage(Response message) {
@@ -173,15 +209,24 @@ public class SharedChannel {
 
     /** Ends the subscription on {@code lost}, unless a newer one replaced it (a late report of an old connection). */
     private void lose(RedisConnection lost, String why) {
-        if (lost != connection) {
+        if (lost != connection || connecting) {
             return;
         }
+        giveUp(lost, why);
+    }
+
+    /** Closes {@code lost} (the connection in use, or none) and says the channel is lost; the next tick subscribes again. */
+    private void giveUp(RedisConnection lost, String why) {
         connection = null;
         subscribed = false;
         if (lost != null) {
-            lost.close().subscribe().with(closed -> {
-            }, failure -> LOG.debugf("Closing a lost subscription failed: %s", failure));
+            close(lost);
         }
         listener.lost(why);
+    }
+
+    private static void close(RedisConnection connection) {
+        connection.close().subscribe().with(closed -> {
+        }, failure -> LOG.debugf("Closing a subscription's connection failed: %s", failure));
     }
 }

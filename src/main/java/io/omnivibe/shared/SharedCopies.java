@@ -93,9 +93,17 @@ public class SharedCopies {
         // never younger. (A script would read both at once, but Redis holds scripts while it
         // pauses writes, as in a failover, and reads must go on then.)
         List<Request> timeLeftThenValue = List.of(Request.cmd(Command.PTTL).arg(redisKey), Request.cmd(Command.GET).arg(redisKey));
+        // Redis read the time left somewhere within the round trip: counted from the send, the copy
+        // is taken for older than it is, never younger (a change heard meanwhile must not look older than it).
+        long sentNanos = System.nanoTime();
         return store.sendInOrder(SharedStore.Operation.READ, timeLeftThenValue)
                 .map(answers -> answers.filter(timeLeftAndValue -> timeLeftAndValue.get(1) != null)
-                        .flatMap(timeLeftAndValue -> open(timeLeftAndValue.get(0).toLong(), timeLeftAndValue.get(1), redisKey)));
+                        .flatMap(timeLeftAndValue -> open(timeLeftAndValue.get(0).toLong(), timeLeftAndValue.get(1), redisKey)
+                                .map(copy -> olderBy(copy, Duration.ofNanos(System.nanoTime() - sentNanos)))));
+    }
+
+    private static SharedCopy olderBy(SharedCopy copy, Duration roundTrip) {
+        return new SharedCopy(copy.json(), copy.etag(), copy.ids(), copy.age().plus(roundTrip));
     }
 
     private Optional<SharedCopy> open(long timeLeftMs, Response value, String redisKey) {

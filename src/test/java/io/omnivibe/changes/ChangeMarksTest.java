@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.DocumentIds;
 
@@ -19,11 +20,11 @@ class ChangeMarksTest {
     private static final ConversationKey KEY = new ConversationKey("inbox", "contact-1", 42);
     private static final DocumentIds IDS = new DocumentIds(7, 42, 55);
 
-    private final ChangeMarks marks = new ChangeMarks(true, HOUR, SHORT);
+    private final ChangeMarks marks = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
 
     @Test
     void withoutWebhooksTheWindowAloneDecides() {
-        ChangeMarks withoutWebhooks = new ChangeMarks(false, SHORT, SHORT);
+        ChangeMarks withoutWebhooks = new ChangeMarks(false, SHORT, SHORT, new SimpleMeterRegistry());
 
         assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
         assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, SHORT)).isFalse();
@@ -31,7 +32,7 @@ class ChangeMarksTest {
 
     @Test
     void aCopyFetchedWhileListeningIsCurrentForTheLongWindow() {
-        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
 
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(59))).isTrue();
         assertThat(marks.isCurrent(KEY, IDS, HOUR)).isFalse();
@@ -39,11 +40,11 @@ class ChangeMarksTest {
 
     @Test
     void eachMarkNamesTheCopiesFetchedBeforeIt() {
-        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
         for (ChangeMark mark : List.of(new ChangeMark.Conversation(7, 42), new ChangeMark.ContactIdentifier("contact-1"),
                 new ChangeMark.Contact(55))) {
-            ChangeMarks fresh = new ChangeMarks(true, HOUR, SHORT);
-            fresh.vouchFrom(System.nanoTime() - HOUR.toNanos());
+            ChangeMarks fresh = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
+            fresh.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
             fresh.mark(List.of(mark));
 
             assertThat(fresh.isCurrent(KEY, IDS, Duration.ofMillis(1))).as("%s, even within the short window", mark).isFalse();
@@ -55,20 +56,20 @@ class ChangeMarksTest {
 
     @Test
     void whileNotListeningOnlyTheShortWindowCounts() {
-        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
         marks.stopVouching();
 
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(4))).isTrue();
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(6))).isFalse();
 
-        marks.vouchFrom(System.nanoTime() - Duration.ofSeconds(10).toNanos());
+        marks.vouchFrom(System.nanoTime() - Duration.ofSeconds(10).toNanos(), () -> true);
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(9))).as("fetched since it listens again").isTrue();
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(11))).as("fetched before").isFalse();
     }
 
     @Test
     void aDocumentThatDoesNotSayWhichConversationItIsGetsTheShortWindow() {
-        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
 
         assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
         assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(6))).isFalse();
@@ -76,7 +77,7 @@ class ChangeMarksTest {
 
     @Test
     void changesPushedOutByNewerOnesLeaveNoGapInWhatIsVouchedFor() {
-        marks.vouchFrom(System.nanoTime() - HOUR.toNanos());
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
         List<ChangeMark> many = new ArrayList<>();
         for (int i = 0; i < ChangeMarks.MAX_BYTES / ChangeMark.weight(new ChangeMark.Contact(0)) + 1000; i++) {
             many.add(new ChangeMark.Contact(1_000_000 + i));
@@ -86,5 +87,39 @@ class ChangeMarksTest {
         assertThat(marks.size()).isLessThan(many.size());
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(1))).as("fetched before a change that was pushed out").isFalse();
         assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(1))).as("within the short window").isTrue();
+    }
+
+    @Test
+    void anInstanceThatDoesNotHearTheFleetNowVouchesForNothingEvenBeforeItsTimerSaysSo() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> false);
+
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(1))).isFalse();
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(1))).as("within the short window").isTrue();
+    }
+
+    @Test
+    void aDeliveryThatCouldNotBeReadLeavesCopiesFetchedBeforeItOnTheShortWindow() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
+        marks.missedBefore(System.nanoTime() - Duration.ofSeconds(30).toNanos());
+
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofMinutes(1))).as("fetched before it").isFalse();
+        assertThat(marks.isCurrent(KEY, IDS, Duration.ofSeconds(20))).as("fetched after it").isTrue();
+    }
+
+    @Test
+    void theOldestChangesArePushedOutFirst() {
+        ChangeMarks small = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
+        small.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
+        ChangeMark first = new ChangeMark.Contact(1);
+        small.mark(List.of(first));
+        List<ChangeMark> later = new ArrayList<>();
+        for (int i = 0; i < ChangeMarks.MAX_BYTES / ChangeMark.weight(first); i++) {
+            later.add(new ChangeMark.Contact(1_000 + i));
+        }
+        small.mark(later);
+
+        assertThat(small.size()).as("the first, and only it, pushed out").isEqualTo(later.size());
+        assertThat(small.isCurrent(KEY, new DocumentIds(7, 42, 1_000), Duration.ofSeconds(1)))
+                .as("a change heard after the first stays").isFalse();
     }
 }

@@ -122,6 +122,29 @@ class FleetChangesIT {
     }
 
     @Test
+    void aDeliveryOneInstanceRefusesLeavesEveryInstancesEarlierCopiesToBeReadAgain() throws Exception {
+        // A short window of 0: a copy no webhook can vouch for is never answered without the upstream.
+        List<PackagedService> instances = startFleet(2, Map.of("LOOKUP_WEBHOOKS_FALLBACK_FRESH_FOR_MS", "0"));
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(instances.get(1), conversation);
+        assertThat(lookUp(instances.get(1), conversation).headers().firstValue("X-Cache")).hasValue("HIT");
+
+        // Chatwoot's, perhaps, with a secret that no longer matches: whatever it said is lost.
+        String event = conversation.messageCreated("signed with an old secret");
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<byte[]> refused = instances.get(0).post(ChatwootDeliveries.PATH, Map.of("Content-Type", "application/json",
+                "X-Chatwoot-Timestamp", Long.toString(now),
+                "X-Chatwoot-Signature", ChatwootDeliveries.signature("an-old-secret-of-24-chars", Long.toString(now), event)),
+                event.getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.statusCode()).isEqualTo(401);
+
+        await().atMost(HEARD_WITHIN).until(() -> lookUp(instances.get(1), conversation).headers().firstValue("X-Cache").isEmpty());
+        assertThat(lookUp(instances.get(1), conversation).headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
     void anInstanceThatStopsHearingTheFleetServesCopiesOnlyWithinTheShortWindow() throws Exception {
         // A short window of 0: a copy no webhook can vouch for is never answered without the upstream.
         PackagedService instance = startFleet(1, Map.of("LOOKUP_WEBHOOKS_FALLBACK_FRESH_FOR_MS", "0")).get(0);

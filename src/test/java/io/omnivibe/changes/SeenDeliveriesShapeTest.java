@@ -18,15 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * cache (see {@code StaleStoreShapeTest}): this fails as soon as a change to a builder here
  * selects a class not named, long before a native executable would fail a webhook.
  */
-class CacheShapesTest {
-
-    @Test
-    void changeMarksSelectOnlyRegisteredClasses() throws Exception {
-        ChangeMarks marks = new ChangeMarks(true, Duration.ofHours(1), Duration.ofSeconds(5));
-        marks.mark(List.of(new ChangeMark.Contact(1)));
-
-        assertRegistered(field(field(marks, "marks"), "cache"), ChangeMarks.class);
-    }
+class SeenDeliveriesShapeTest {
 
     @Test
     void seenDeliveriesSelectOnlyRegisteredClasses() throws Exception {
