@@ -10,7 +10,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import io.omnivibe.testing.ChatwootDeliveries;
 import io.omnivibe.testing.EmbeddedRedis;
 import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.PackagedService;
-import io.omnivibe.testing.SharedRedis;
+import io.omnivibe.testing.Fleet;
 
 /**
  * Three packaged instances (JVM or native) naming one real Redis, with webhooks and an hour's
@@ -42,9 +41,8 @@ class FleetChangesIT {
     private static final Duration HEARD_WITHIN = Duration.ofSeconds(5);
 
     private static EmbeddedRedis redis;
-    private final String sharedSecret = SharedRedis.newSecret();
-    private final List<PackagedService> fleet = new ArrayList<>();
     private WireMockServer upstream;
+    private Fleet fleet;
 
     @BeforeAll
     static void startRedis() throws Exception {
@@ -61,14 +59,12 @@ class FleetChangesIT {
         redis.flush();
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         upstream.start();
+        fleet = new Fleet(upstream, redis);
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        fleet.forEach(PackagedService::terminate);
-        for (PackagedService instance : fleet) {
-            instance.close();
-        }
+        fleet.close();
         upstream.stop();
     }
 
@@ -178,16 +174,7 @@ class FleetChangesIT {
         environment.put("LOOKUP_STALE_MAX_AGE_MS", "3600000");
         environment.put("LOOKUP_WEBHOOKS_SECRET", WEBHOOK_SECRET);
         environment.putAll(settings);
-        environment.put("OMNIVIBE_BASE_URL", upstream.baseUrl());
-        environment.put("QUARKUS_REDIS_HOSTS", redis.url());
-        environment.put("LOOKUP_SHARED_SECRET", sharedSecret);
-        environment.put("QUARKUS_SHUTDOWN_DELAY", "0s");
-        List<PackagedService> started = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
-            PackagedService instance = PackagedService.start(List.of(), environment);
-            fleet.add(instance);
-            started.add(instance);
-        }
+        List<PackagedService> started = fleet.start(instances, environment);
         for (PackagedService instance : started) {
             await().atMost(HEARD_WITHIN).until(() -> instance.readiness().contains("\"changes\":\"listening\""));
         }

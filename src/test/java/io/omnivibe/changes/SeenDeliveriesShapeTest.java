@@ -2,7 +2,6 @@ package io.omnivibe.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
+import io.omnivibe.testing.Fields;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -25,26 +25,13 @@ class SeenDeliveriesShapeTest {
         Cache<String, Boolean> seen = ChatwootWebhooks.seenDeliveries(Duration.ofMinutes(5));
         seen.put("signature:00", Boolean.TRUE);
 
-        assertRegistered(field(seen, "cache"), ChatwootWebhooks.class);
+        assertRegistered(Fields.read(seen, "cache"), ChatwootWebhooks.class);
     }
 
     private static void assertRegistered(Object cache, Class<?> builder) throws ReflectiveOperationException {
-        Map<?, ?> nodes = (Map<?, ?>) field(cache, "data");
+        Map<?, ?> nodes = (Map<?, ?>) Fields.read(cache, "data");
         List<String> registered = List.of(builder.getAnnotation(RegisterForReflection.class).classNames());
         assertThat(registered).contains(cache.getClass().getName());
         assertThat(nodes.values()).isNotEmpty().allSatisfy(node -> assertThat(registered).contains(node.getClass().getName()));
-    }
-
-    private static Object field(Object owner, String name) throws ReflectiveOperationException {
-        for (Class<?> type = owner.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(owner);
-            } catch (NoSuchFieldException notHere) {
-                // declared further up
-            }
-        }
-        throw new NoSuchFieldException(name);
     }
 }

@@ -2,7 +2,6 @@ package io.omnivibe.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.DocumentIds;
+import io.omnivibe.testing.Fields;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -35,24 +35,11 @@ class StaleStoreShapeTest {
         StaleStore store = new StaleStore(bytes, maxEntries, Duration.ofMillis(maxAgeMs), Ticker.systemTicker());
         store.remember(new ConversationKey("inbox", "contact", 1), LookupResult.fresh(new byte[] { '{', '}' }), DocumentIds.NONE, Duration.ZERO);
 
-        Object cache = field(field(store, "copies"), "cache");
-        Map<?, ?> nodes = (Map<?, ?>) field(cache, "data");
+        Object cache = Fields.read(Fields.read(store, "copies"), "cache");
+        Map<?, ?> nodes = (Map<?, ?>) Fields.read(cache, "data");
 
         List<String> registered = List.of(StaleStore.class.getAnnotation(RegisterForReflection.class).classNames());
         assertThat(registered).contains(cache.getClass().getName());
         assertThat(nodes.values()).allSatisfy(node -> assertThat(registered).contains(node.getClass().getName()));
-    }
-
-    private static Object field(Object owner, String name) throws ReflectiveOperationException {
-        for (Class<?> type = owner.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(owner);
-            } catch (NoSuchFieldException notHere) {
-                // declared further up
-            }
-        }
-        throw new NoSuchFieldException(name);
     }
 }

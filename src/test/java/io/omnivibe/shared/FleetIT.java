@@ -34,8 +34,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.Callers;
 import io.omnivibe.testing.EmbeddedRedis;
+import io.omnivibe.testing.Fleet;
 import io.omnivibe.testing.PackagedService;
-import io.omnivibe.testing.SharedRedis;
 import io.omnivibe.testing.TestConversation;
 
 /**
@@ -56,9 +56,8 @@ class FleetIT {
     private static final String PRODUCTION_REDIS_TIME_LIMIT_MS = "50";
 
     private static EmbeddedRedis redis;
-    private final String secret = SharedRedis.newSecret();
-    private final List<PackagedService> fleet = new ArrayList<>();
     private WireMockServer upstream;
+    private Fleet fleet;
 
     @BeforeAll
     static void startRedis() throws Exception {
@@ -75,16 +74,14 @@ class FleetIT {
         redis.flush();
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         upstream.start();
+        fleet = new Fleet(upstream, redis);
         upstream.stubFor(get(urlPathMatching("/public/api/v1/inboxes/.*")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(CONVERSATION)));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        fleet.forEach(PackagedService::terminate);
-        for (PackagedService instance : fleet) {
-            instance.close();
-        }
+        fleet.close();
         upstream.stop();
     }
 
@@ -336,18 +333,7 @@ class FleetIT {
         // skipped, and most tests here are about what is shared.
         environment.put(REDIS_TIME_LIMIT, "2000");
         environment.putAll(settings);
-        environment.put("OMNIVIBE_BASE_URL", upstream.baseUrl());
-        environment.put("QUARKUS_REDIS_HOSTS", redis.url());
-        environment.put("LOOKUP_SHARED_SECRET", secret);
-        // No load balancer to wait for on shutdown.
-        environment.put("QUARKUS_SHUTDOWN_DELAY", "0s");
-        List<PackagedService> started = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
-            PackagedService instance = PackagedService.start(List.of(), environment);
-            fleet.add(instance);
-            started.add(instance);
-        }
-        return started;
+        return fleet.start(instances, environment);
     }
 
     private static String conversationPath(TestConversation conversation, long id) {
