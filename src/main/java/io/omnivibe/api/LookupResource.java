@@ -30,10 +30,11 @@ import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /** The lookup endpoint: the upstream's conversation JSON, byte for byte. */
-@Path("/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}")
+@Path(LookupResource.ROUTE)
 @Tag(name = "Conversations")
 public class LookupResource {
 
+    static final String ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
     static final String X_CACHE = "X-Cache";
     /**
      * A conversation is one contact's data: no shared cache may keep it ({@code private}). The

@@ -68,13 +68,29 @@ public class LookupService {
                 .recoverWithUni(failure -> staleCopy(key, failure));
     }
 
+    /** Whether a lookup may be answered from a copy ({@code lookup.fresh-for-ms} above 0). */
+    public boolean answersFromCopies() {
+        return !freshFor.isZero();
+    }
+
+    /**
+     * The copy this instance holds of the conversation, when it may be answered without the
+     * upstream; nothing is asked of Redis or the upstream, so this never waits.
+     */
+    public Optional<LookupResult> recentCopy(ConversationKey key) {
+        if (freshFor.isZero()) {
+            return Optional.empty();
+        }
+        return staleStore.recall(key).filter(copy -> isCurrent(key, copy)).map(LookupResult::recent);
+    }
+
     private Uni<LookupResult> freshOrRecent(ConversationKey key, LookupProgress progress) {
         if (freshFor.isZero()) {
             return upstreamLookup(key, progress);
         }
-        Optional<StaleCopy> local = staleStore.recall(key);
-        if (local.isPresent() && isCurrent(key, local.get())) {
-            return Uni.createFrom().item(LookupResult.recent(local.get()));
+        Optional<LookupResult> local = recentCopy(key);
+        if (local.isPresent()) {
+            return Uni.createFrom().item(local.get());
         }
         if (!sharedCopies.enabled()) {
             return upstreamLookup(key, progress);

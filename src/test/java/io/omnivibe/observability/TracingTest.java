@@ -17,7 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,9 +55,16 @@ class TracingTest {
 
     /**
      * An instance of its own, so that no other test's lookup ends a span while this one reads them;
-     * patient, so that a slow first answer of a cold stub does not turn into a retry here.
+     * patient, so that a slow first answer of a cold stub does not turn into a retry here; with
+     * a freshness window, so that hits are traced too (every other test looks up a new conversation).
      */
     public static class OwnInstance extends PatientAttempts {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("lookup.fresh-for-ms", "60000");
+            return overrides;
+        }
     }
 
     private static final String ATTEMPT_SPAN = "omnivibe upstream attempt";
@@ -99,6 +108,32 @@ class TracingTest {
                 .containsExactlyInAnyOrder("server_error", "ok");
 
         assertThat(finished.toString()).doesNotContain(conversation.inboxIdentifier()).doesNotContain(conversation.contactIdentifier());
+    }
+
+    @Test
+    void aHitIsTracedAsALookupWithoutAttempts() {
+        upstream.resetAll();
+        spans.reset();
+        TestConversation conversation = TestConversation.fresh();
+        upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath())).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Bodies.resource("example.json"))));
+        given().when().get(conversation.lookupPath()).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getKind() == SpanKind.SERVER));
+        spans.reset();
+
+        given().when().get(conversation.lookupPath()).then().statusCode(200).header("X-Cache", "HIT");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getKind() == SpanKind.SERVER));
+        SpanData hit = spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        assertThat(hit.getName()).isEqualTo("GET " + IdentifierRedactingSpanProcessor.LOOKUP_ROUTE);
+        assertThat(hit.getAttributes().get(LookupObserver.LOOKUP_OUTCOME)).isEqualTo("recent");
+        assertThat(hit.getAttributes().get(LookupObserver.LOOKUP_ATTEMPTS)).isEqualTo(0L);
+        assertThat(hit.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(spans.getFinishedSpanItems()).noneMatch(span -> span.getName().equals(ATTEMPT_SPAN));
+        assertThat(spans.getFinishedSpanItems().toString())
+                .doesNotContain(conversation.inboxIdentifier()).doesNotContain(conversation.contactIdentifier());
     }
 
     @Test
