@@ -2,6 +2,7 @@ package io.omnivibe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -76,7 +77,7 @@ public class RecentCopiesTest {
 
         for (int i = 0; i < 3; i++) {
             Response hit = given().when().get(conversation.lookupPath());
-            hit.then().statusCode(200).header("X-Cache", "HIT").header("Age", "0");
+            hit.then().statusCode(200).header("X-Cache", "HIT").header("Age", matchesPattern("[0-9]{1,2}"));
             assertThat(hit.asByteArray()).isEqualTo(Bodies.resource("example.json"));
             for (String header : new String[] { "ETag", "Cache-Control", "Content-Type", "Content-Length" }) {
                 assertThat(hit.header(header)).as(header).isEqualTo(fetched.header(header));
@@ -93,7 +94,7 @@ public class RecentCopiesTest {
         double notModified = Metrics.value("omnivibe_lookups_not_modified_total");
 
         given().header("If-None-Match", ifNoneMatch.formatted(tag)).when().get(conversation.lookupPath())
-                .then().statusCode(304).header("ETag", tag).header("X-Cache", "HIT").header("Age", "0")
+                .then().statusCode(304).header("ETag", tag).header("X-Cache", "HIT").header("Age", matchesPattern("[0-9]{1,2}"))
                 .header("Cache-Control", LookupResource.CACHE_CONTROL).body(equalTo(""));
         given().header("If-None-Match", "\"other\"").when().get(conversation.lookupPath())
                 .then().statusCode(200).header("X-Cache", "HIT");
@@ -113,7 +114,7 @@ public class RecentCopiesTest {
             case "accept-list" -> given().header("Accept", "application/json, text/plain, */*").when().get(conversation.lookupPath());
             default -> given().when().head(conversation.lookupPath());
         };
-        hit.then().statusCode(200).header("X-Cache", "HIT").header("Age", "0")
+        hit.then().statusCode(200).header("X-Cache", "HIT").header("Age", matchesPattern("[0-9]{1,2}"))
                 .header("ETag", fetched.header("ETag")).header("Cache-Control", fetched.header("Cache-Control"));
         assertThat(upstreamCalls()).isEqualTo(1);
     }

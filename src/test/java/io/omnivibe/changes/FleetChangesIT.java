@@ -164,7 +164,8 @@ class FleetChangesIT {
         assertThat(lookUp(instance, conversation).headers().firstValue("X-Cache")).isEmpty();
         assertThat(lookUp(instance, conversation).headers().firstValue("X-Cache")).hasValue("HIT");
         assertThat(upstreamCalls(conversation)).isEqualTo(3);
-        assertThat(instance.console()).contains("Not hearing the fleet's changes").contains("Hearing the fleet's changes");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(instance.console())
+                .contains("Not hearing the fleet's changes").contains("Hearing the fleet's changes"));
     }
 
     private List<PackagedService> startFleet(int instances, Map<String, String> settings) throws Exception {

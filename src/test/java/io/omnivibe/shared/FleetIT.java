@@ -224,7 +224,9 @@ class FleetIT {
             }
             String health = instance.readiness();
             assertThat(health).contains("\"status\":\"UP\"").contains("\"state\":\"unreachable\"");
-            assertThat(instance.console().lines().filter(line -> line.contains("Shared store (Redis) unreachable"))).hasSize(1);
+            // Log lines reach the console within a tenth of a second (observability.BatchedLogWrites).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    instance.console().lines().filter(line -> line.contains("Shared store (Redis) unreachable"))).hasSize(1));
         } finally {
             redis.restart();
         }
@@ -232,7 +234,8 @@ class FleetIT {
             instance.get(conversationPath(conversation, 1));
             return instance.readiness().contains("\"state\":\"reachable\"");
         });
-        assertThat(instance.console()).contains("Shared store (Redis) reachable again");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(instance.console()).contains("Shared store (Redis) reachable again"));
     }
 
     @Test

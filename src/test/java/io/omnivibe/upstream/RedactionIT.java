@@ -1,7 +1,9 @@
 package io.omnivibe.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,8 @@ class RedactionIT {
             // Nothing listens on port 1: the lookup fails at once and its log line names the contact.
             try (PackagedService service = PackagedService.start(List.of(), Map.of("OMNIVIBE_BASE_URL", "http://127.0.0.1:1"))) {
                 assertThat(service.get(conversation.lookupPath()).statusCode()).isEqualTo(502);
+                // Log lines reach the console within a tenth of a second (observability.BatchedLogWrites).
+                await().atMost(Duration.ofSeconds(10)).until(() -> CONTACT_FINGERPRINT.matcher(service.console()).find());
                 String console = service.console();
                 assertThat(console).doesNotContain(conversation.contactIdentifier());
                 Matcher fingerprint = CONTACT_FINGERPRINT.matcher(console);
