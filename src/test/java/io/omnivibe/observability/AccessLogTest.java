@@ -3,11 +3,13 @@ package io.omnivibe.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +36,23 @@ class AccessLogTest {
     private static final String INBOX = "Pq7PzR2mKw9TnB4vLc8YdH3z";
     private static final String CONTACT = "joao.pereira@example.com";
 
+    /** The access line is written once the answer has gone, so a client can read the answer before the line exists. */
+    private static String textOnceLogged(CapturedLog log, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> accessLines(log.text()).size() >= count);
+        return log.text();
+    }
+
+    private static List<String> accessLines(String logged) {
+        return logged.lines().filter(line -> line.startsWith("io.omnivibe.access")).toList();
+    }
+
     @Test
     void logsEachRequestWithTheLookupPathMasked() {
         String logged;
         try (CapturedLog log = CapturedLog.attach()) {
             given().when().get("/inboxes/" + INBOX + "/contacts/" + CONTACT + "/conversations/0").then().statusCode(400);
             given().when().get("/q/openapi").then().statusCode(200);
-            logged = log.text();
+            logged = textOnceLogged(log, 2);
         }
 
         assertThat(logged)
@@ -62,13 +74,12 @@ class AccessLogTest {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + form)).build();
                 assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isIn(400, 404);
             }
-            logged = log.text();
+            logged = textOnceLogged(log, forms.size());
         }
 
         // This test's own HTTP client logs what it sends, at DEBUG: the service's lines are its own categories'.
         List<String> serviceLines = logged.lines().filter(line -> line.startsWith("io.omnivibe")).toList();
-        assertThat(serviceLines).filteredOn(line -> line.startsWith("io.omnivibe.access"))
-                .hasSize(forms.size())
+        assertThat(accessLines(logged)).hasSize(forms.size())
                 .allSatisfy(line -> assertThat(line).contains(IdentifierRedactingSpanProcessor.LOOKUP_ROUTE));
         assertThat(String.join("\n", serviceLines)).doesNotContain(INBOX).doesNotContain(CONTACT);
     }
@@ -86,10 +97,10 @@ class AccessLogTest {
                         .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
                 assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
             }
-            logged = log.text();
+            logged = textOnceLogged(log, 4);
         }
 
-        List<String> accessLines = logged.lines().filter(line -> line.startsWith("io.omnivibe.access")).toList();
+        List<String> accessLines = accessLines(logged);
         assertThat(accessLines).hasSize(4);
         assertThat(accessLines).filteredOn(line -> line.contains("\"POST /webhooks/chatwoot/{secret}\" 404 ")).hasSize(3);
         assertThat(String.join("\n", accessLines)).doesNotContain(secret);
