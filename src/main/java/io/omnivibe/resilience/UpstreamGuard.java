@@ -14,6 +14,7 @@ import jakarta.enterprise.util.TypeLiteral;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.observability.LookupObserver;
@@ -168,6 +169,13 @@ public class UpstreamGuard {
                         Duration.ofMillis(policy.shortestAttemptMs()))
                 : null;
         this.instanceCap = callsPerMinute > 0 && fleetCap == null ? new InstanceCallCap(callsPerMinute) : null;
+        if (callsPerMinute > 0) {
+            // The cap as a series, so that a dashboard can draw the calls made against it.
+            Gauge.builder("omnivibe.upstream.calls.per.minute.cap", () -> callsPerMinute)
+                    .description("The cap on upstream calls a minute: the fleet's, shared through Redis, or this instance's")
+                    .tag("scope", fleetCap != null ? "fleet" : "instance")
+                    .register(registry);
+        }
         this.attemptTimeout = Duration.ofMillis(policy.attemptTimeoutMs());
         this.maxRetries = policy.retry().maxRetries();
         this.backoff = new RetryBackoff(policy.retry().initialDelayMs());

@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.omnivibe.config.LookupPolicy;
@@ -92,6 +93,13 @@ public class SharedStore {
         this.sealing = sealingFrom(shared.secret());
         this.redis = redis.get();
         this.state = State.UNKNOWN;
+        // As the circuit's: one series per state, 1 for the current one, so an alert needs no decoding.
+        for (State shown : List.of(State.UNKNOWN, State.REACHABLE, State.UNREACHABLE)) {
+            Gauge.builder("omnivibe.shared.store.state", () -> state == shown ? 1 : 0)
+                    .description("State of the shared store (Redis) as this instance last found it: 1 for the current state")
+                    .tag("state", shown.name().toLowerCase())
+                    .register(registry);
+        }
         for (Operation operation : Operation.values()) {
             Map<Result, Timer> byResult = new EnumMap<>(Result.class);
             for (Result result : Result.values()) {

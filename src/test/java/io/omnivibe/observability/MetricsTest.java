@@ -79,6 +79,13 @@ class MetricsTest {
     }
 
     @Test
+    void showsTheCapOnUpstreamCallsSoThatCallsCanBeDrawnAgainstIt() {
+        assertThat(value("omnivibe_upstream_calls_per_minute_cap", "scope=instance")).isEqualTo(2400);
+        assertThat(Metrics.scrape()).doesNotContain("omnivibe_upstream_calls_per_minute_cap{scope=\"fleet\"}")
+                .doesNotContain("omnivibe_shared_store_state");
+    }
+
+    @Test
     void countsStaleLookups() {
         upstreamAnswers(aResponse().withStatus(200).withBody(Bodies.resource("example.json")));
         given().when().get(conversation.lookupPath()).then().statusCode(200);

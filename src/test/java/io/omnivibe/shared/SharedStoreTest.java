@@ -153,5 +153,8 @@ class SharedStoreTest {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("omnivibe-shared-store"))
                 .body("checks.find { it.name == 'omnivibe-shared-store' }.data.state", equalTo("reachable"));
+        assertThat(Metrics.value("omnivibe_shared_store_state", "state=reachable")).isEqualTo(1.0);
+        assertThat(Metrics.value("omnivibe_shared_store_state", "state=unreachable")).isZero();
+        assertThat(Metrics.value("omnivibe_upstream_calls_per_minute_cap", "scope=fleet")).isEqualTo(2400.0);
     }
 }
