@@ -69,6 +69,17 @@ class DeploymentManifestsIT {
     }
 
     @Test
+    void thePrometheusRuleHoldsTheRulesFileAsItIs() throws IOException {
+        JsonNode rule = only(documents("prometheus-rule.yml"), "PrometheusRule");
+        JsonNode rulesFile = YAML.readTree(Path.of("deploy", "prometheus", "omnivibe-lookup.rules.yml").toFile());
+
+        assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.path("metadata").path("name").asText()).isEqualTo("omnivibe-lookup");
+        assertThat(rule.path("spec")).isEqualTo(rulesFile);
+        assertThat(rule.path("spec").path("groups").get(0).path("rules").size()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void knativeServiceScalesToZeroProbesHealthAndRunsAsNonRoot() throws IOException {
         JsonNode template = only(documents("knative.yml"), "Service").path("spec").path("template");
         JsonNode container = template.path("spec").path("containers").get(0);
