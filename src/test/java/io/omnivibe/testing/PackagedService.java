@@ -97,6 +97,11 @@ public final class PackagedService implements AutoCloseable {
         return send(URI.create("http://127.0.0.1:" + managementPort + path));
     }
 
+    /** Where the management port listens, host:port, for a scraper. */
+    public String managementAddress() {
+        return "127.0.0.1:" + managementPort;
+    }
+
     /** A POST to the lookup port. */
     public HttpResponse<byte[]> post(String path, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
