@@ -224,7 +224,7 @@ class FleetIT {
             }
             String health = instance.readiness();
             assertThat(health).contains("\"status\":\"UP\"").contains("\"state\":\"unreachable\"");
-            assertThat(instance.metric("omnivibe_shared_store_state", "state=unreachable")).isEqualTo(1.0);
+            assertThat(instance.metric("omnivibe_shared_store_state", "state=\"unreachable\"")).isEqualTo(1.0);
             // Log lines reach the console within a tenth of a second (observability.BatchedLogWrites).
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     instance.console().lines().filter(line -> line.contains("Shared store (Redis) unreachable"))).hasSize(1));
@@ -237,7 +237,7 @@ class FleetIT {
         });
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(instance.console()).contains("Shared store (Redis) reachable again"));
-        assertThat(instance.metric("omnivibe_shared_store_state", "state=reachable")).isEqualTo(1.0);
+        assertThat(instance.metric("omnivibe_shared_store_state", "state=\"reachable\"")).isEqualTo(1.0);
     }
 
     @Test
