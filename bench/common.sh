@@ -73,6 +73,20 @@ start_java() {
   pids+=("$java_pid")
 }
 
+# As start_java, for a native executable ($2), with the options in $BENCH_NATIVE_OPTS (none: the
+# heap built into it). Sets $java_pid and $java_management_port, as start_java does.
+start_native() {
+  local name=$1 executable=$2 port=$3 options
+  shift 3
+  read -r -a options <<< "${BENCH_NATIVE_OPTS-}"
+  java_management_port=$(free_port)
+  env "$@" LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE="${calls_per_minute:-0}" OMNIVIBE_BASE_URL="http://127.0.0.1:$upstream_port" \
+    QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$java_management_port" \
+    "$executable" "${options[@]}" > "$work/logs/$name.log" 2>&1 &
+  java_pid=$!
+  pids+=("$java_pid")
+}
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
