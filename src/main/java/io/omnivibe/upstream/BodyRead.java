@@ -83,7 +83,7 @@ final class BodyRead {
     }
 
     void broken() {
-        handOn(endEarly(new UpstreamTransportException("upstream connection failed or its answer was cut off")));
+        handOn(cutOff());
     }
 
     /** The attempt was given up, or the read has ended (then there is nothing left to do). */
@@ -159,6 +159,14 @@ final class BodyRead {
         }
         kept = larger;
         return null;
+    }
+
+    /** Under the lock, as every other end: the attempt may be given up at this very moment on another thread. */
+    private synchronized Outcome cutOff() {
+        if (ended) {
+            return null;
+        }
+        return endEarly(new UpstreamTransportException("upstream connection failed or its answer was cut off"));
     }
 
     private synchronized Outcome finish() {
