@@ -14,6 +14,7 @@ import io.omnivibe.shared.SharedCallCap;
 import io.omnivibe.shared.SharedCallCap.Answer;
 import io.omnivibe.shared.SharedCallCap.Granted;
 import io.omnivibe.shared.SharedCallCap.Refused;
+import io.omnivibe.shared.SharedCallCap.Unknown;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.faulttolerance.api.RateLimitType;
@@ -63,8 +64,8 @@ final class FleetCallCap {
     private long leaseEndsNanos;
     private boolean asking;
     /** Until when Redis's last refusal stands here without asking again, and when room comes back. */
-    private long refusedUntilNanos;
-    private long roomBackNanos;
+    private long refusedUntilNanos = System.nanoTime();
+    private long roomBackNanos = refusedUntilNanos;
     private final ArrayDeque<UniEmitter<? super Void>> waiting = new ArrayDeque<>();
     private long secondStartedNanos = System.nanoTime();
     private int usedThisSecond;
@@ -177,7 +178,9 @@ final class FleetCallCap {
             }
             // The lease is timed from before it is asked for, so that it ends no later than Redis counts it.
             long askedNanos = System.nanoTime();
-            shared.lease(callsPerMinute, wanted).subscribe().with(answer -> leased(answer, askedNanos));
+            // Whatever goes wrong on the way, an answer comes: without it no lease would be asked for again.
+            shared.lease(callsPerMinute, wanted).subscribe().with(answer -> leased(answer, askedNanos),
+                    failure -> leased(new Unknown(), askedNanos));
         };
     }
 

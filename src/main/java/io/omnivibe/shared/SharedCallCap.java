@@ -13,7 +13,7 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * One cap on upstream calls for every instance naming the same Redis and namespace, handed out in
  * leases: a few permits at a time, for an instance to use within {@link #LEASE}. Permits are
- * counted in 13 buckets of 5 s, in one hash: constant memory whatever the cap. The script runs
+ * counted in buckets of 5 s (the 12 whole ones of the last minute, the current one and the one a new lease counts in), in one hash: constant memory whatever the cap. The script runs
  * atomically in Redis on Redis's clock, so instances whose clocks differ still count the same
  * minute.
  * <p>
@@ -117,16 +117,28 @@ public class SharedCallCap {
     public Uni<Answer> lease(int callsPerMinute, int wanted) {
         Request request = Request.cmd(Command.EVAL).arg(LEASE_PERMITS).arg(1).arg(capKey())
                 .arg(callsPerMinute).arg(BUCKET_MS).arg(WHOLE_BUCKETS).arg(wanted).arg(COUNTED_UNTIL.toMillis());
-        return store.sendUntilLost(SharedStore.Operation.CAP, request).map(SharedCallCap::answer);
+        return store.sendUntilLost(SharedStore.Operation.CAP, request).map(this::answer);
     }
 
-    private static Answer answer(Optional<Response> reply) {
+    private Answer answer(Optional<Response> reply) {
         if (reply.isEmpty()) {
             return new Unknown();
         }
-        int granted = reply.get().get(0).toInteger();
-        long second = reply.get().get(1).toLong();
-        return granted > 0 ? new Granted(granted, second) : new Refused(Duration.ofMillis(second));
+        try {
+            int granted = reply.get().get(0).toInteger();
+            long bucketOrWait = reply.get().get(1).toLong();
+            return granted > 0 ? new Granted(granted, bucketOrWait) : new Refused(Duration.ofMillis(bucketOrWait));
+        } catch (RuntimeException unreadable) {
+            // Not what the script returns: a Redis-compatible server that runs it otherwise
+            // will answer every lease so, and the instance has only its offline allowance.
+            store.unusable("answers a lease with what the script does not return (" + shortened(reply.get()) + ")");
+            return new Unknown();
+        }
+    }
+
+    private static String shortened(Response reply) {
+        String text = String.valueOf(reply);
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     /** Gives back the permits of a lease that is over and were not used; nothing waits for it. */

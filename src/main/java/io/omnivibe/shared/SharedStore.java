@@ -36,11 +36,20 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>
  * Slow is not lost. An operation the lookup stopped waiting for is still followed, up to
  * {@link #LOST_AFTER}: answered late, it says Redis is reachable (counted {@code late}). Redis is
- * taken for unreachable only when an operation fails to reach it, or has no answer within
+ * taken for unreachable when an operation fails to reach it, or has no answer within
  * {@link #LOST_AFTER}, and no other operation was answered meanwhile: an instance with more
  * operations than connections, or too busy to read its answers at once, is busy, not cut off.
- * While Redis is unreachable, one operation a second tries it and the others are skipped at once,
- * so that its outage costs lookups no waiting.
+ * <p>
+ * An answer that is an error is not a Redis that works. A replica that took over read-only
+ * ({@code READONLY}), a full one under {@code noeviction} ({@code OOM}), a Redis-compatible server
+ * without a command the service needs: each refuses every write, so each is taken for unreachable
+ * too, and the instance goes on in process on its offline allowance instead of waiting on a count
+ * it can never raise.
+ * <p>
+ * While Redis is unreachable every operation is skipped at once, so that its outage costs lookups
+ * no waiting, and once a second (when an operation comes) a probe writes a short-lived key through
+ * a script, as the cap does: only its answer makes Redis reachable again, so that a replica that
+ * still answers reads is not taken back at the first read.
  */
 @ApplicationScoped
 // Built while the service starts: a missing or short secret stops start-up, not a lookup.
@@ -68,6 +77,15 @@ public class SharedStore {
      * below a lookup's budget.
      */
     static final Duration LOST_AFTER = Duration.ofSeconds(1);
+    /**
+     * What the probe asks of Redis: what the cap's and the feed's scripts need (a script, its
+     * clock, a write that expires), on a key of its own that expires at once.
+     */
+    private static final String PROBE = """
+            local time = redis.call('TIME')
+            redis.call('SET', KEYS[1], time[1], 'PX', 1000)
+            return 1
+            """;
     /** The first operation opens the first connection: more than a lookup's time limit, and no lookup waits on it. */
     private static final Duration FIRST_CONNECTION_TIME = Duration.ofSeconds(5);
 
@@ -77,6 +95,7 @@ public class SharedStore {
     private final Duration timeout;
     private final Map<Operation, Map<Result, Timer>> timers = new EnumMap<>(Operation.class);
     private final AtomicLong nextProbeNanos = new AtomicLong();
+    private final Request probe;
     private volatile long lastAnsweredNanos = System.nanoTime();
     private volatile State state;
 
@@ -87,11 +106,13 @@ public class SharedStore {
         if (ConfigProvider.getConfig().getOptionalValue(HOSTS_PROPERTY, String.class).filter(hosts -> !hosts.isBlank()).isEmpty()) {
             this.redis = null;
             this.sealing = null;
+            this.probe = null;
             this.state = State.OFF;
             return;
         }
         this.sealing = sealingFrom(shared.secret());
         this.redis = redis.get();
+        this.probe = Request.cmd(Command.EVAL).arg(PROBE).arg(1).arg(key("probe", "writable"));
         this.state = State.UNKNOWN;
         // As the circuit's: one series per state, 1 for the current one, so an alert needs no decoding.
         for (State shown : List.of(State.UNKNOWN, State.REACHABLE, State.UNREACHABLE)) {
@@ -149,7 +170,7 @@ public class SharedStore {
         return state;
     }
 
-    /** Whether Redis is known lost: the last operation that could tell found no Redis. */
+    /** Whether Redis is known lost or refusing: the last operation that could tell found no Redis that works. */
     boolean unreachable() {
         return state == State.UNREACHABLE;
     }
@@ -203,10 +224,11 @@ public class SharedStore {
                 .subscribe().with(response -> {
                     boolean waitedFor = answer.complete(Optional.ofNullable(response));
                     timers.get(operation).get(waitedFor ? Result.OK : Result.LATE).record(Duration.ofNanos(System.nanoTime() - startNanos));
-                    answered();
+                    answered(false);
                 }, failure -> {
-                    answer.complete(Optional.empty());
+                    // The state first: whoever gets the empty answer asks whether Redis is lost.
                     failed(operation, failure, startNanos);
+                    answer.complete(Optional.empty());
                 });
         return Uni.createFrom().completionStage(answer)
                 .ifNoItem().after(wait).recoverWithItem(Optional.empty());
@@ -224,9 +246,7 @@ public class SharedStore {
         boolean timedOut = failure instanceof io.smallrye.mutiny.TimeoutException;
         timers.get(operation).get(timedOut ? Result.TIMEOUT : Result.FAILED).record(took);
         if (isRedisError(failure)) {
-            // Redis answered, with an error about this command: it is reachable.
-            answered();
-            LOG.errorf("Shared store refused %s: %s", operation, failure.getMessage());
+            unusable("answers with errors (" + failure.getMessage() + ", to a " + operation.name().toLowerCase() + " operation)");
         } else if (lastAnsweredNanos - startNanos > 0) {
             // Redis answered other operations while this one waited (for a connection, or
             // through a pause of this process): it is reachable, this one was lost.
@@ -241,18 +261,41 @@ public class SharedStore {
         return failure instanceof io.vertx.redis.client.Response;
     }
 
+    /** Whether to send an operation; while Redis is unreachable none is, and a probe goes instead now and then. */
     private boolean mayTry() {
         if (state != State.UNREACHABLE) {
             return true;
         }
         long now = System.nanoTime();
         long next = nextProbeNanos.get();
-        return now - next >= 0 && nextProbeNanos.compareAndSet(next, now + PROBE_INTERVAL.toNanos());
+        if (now - next >= 0 && nextProbeNanos.compareAndSet(next, now + PROBE_INTERVAL.toNanos())) {
+            sendProbe();
+        }
+        return false;
     }
 
-    private void answered() {
+    private void sendProbe() {
+        redis.send(probe)
+                .ifNoItem().after(LOST_AFTER).fail()
+                .subscribe().with(written -> answered(true), failure -> {
+                    if (isRedisError(failure)) {
+                        LOG.debugf("Shared store still answers with an error: %s", failure.getMessage());
+                    } else {
+                        LOG.debugf("Shared store still unreachable: %s", failure);
+                    }
+                });
+    }
+
+    /**
+     * Redis answered: it is reachable, unless it was taken for unreachable and this is not the
+     * probe's answer (a read answered by a read-only replica says nothing of writes).
+     */
+    private void answered(boolean probed) {
         lastAnsweredNanos = System.nanoTime();
         State before = state;
+        if (before == State.UNREACHABLE && !probed) {
+            return;
+        }
         state = State.REACHABLE;
         if (before == State.UNREACHABLE) {
             LOG.info("Shared store (Redis) reachable again: last good copies and the call cap are shared again");
@@ -262,12 +305,19 @@ public class SharedStore {
     }
 
     private void unanswered(String why) {
+        unusable("unreachable (" + why + ")");
+    }
+
+    /** Taken for unreachable: one line when it becomes so, whatever the operations that find it so meanwhile. */
+    void unusable(String why) {
         nextProbeNanos.set(System.nanoTime() + PROBE_INTERVAL.toNanos());
         State before = state;
         state = State.UNREACHABLE;
         if (before != State.UNREACHABLE) {
-            LOG.warnf("Shared store (Redis) unreachable (%s): lookups go on in process, the cap at "
-                    + "lookup.shared.offline-calls-per-minute, until it answers", why);
+            LOG.warnf("Shared store (Redis) %s: lookups go on in process, the cap at "
+                    + "lookup.shared.offline-calls-per-minute, until it takes writes again", why);
+        } else {
+            LOG.debugf("Shared store (Redis) still %s", why);
         }
     }
 }

@@ -42,7 +42,7 @@ import io.omnivibe.testing.TestConversation;
  * Several packaged instances (JVM or native) naming one real Redis, in front of an upstream that
  * counts its calls: one cap for the fleet, kept under load while Redis is slow, copies fetched by one instance served by the others and
  * by one started later, the freshness window across instances, nothing readable in Redis, and
- * lookups that go on when Redis dies or stalls.
+ * lookups that go on when Redis dies, stalls or turns read-only.
  */
 class FleetIT {
 
@@ -238,6 +238,44 @@ class FleetIT {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(instance.console()).contains("Shared store (Redis) reachable again"));
         assertThat(instance.metric("omnivibe_shared_store_state", "state=\"reachable\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRedisTurnedReadOnlyPutsTheFleetOnItsOfflineAllowanceAndIsSharedAgainOnceItTakesWrites() throws Exception {
+        List<PackagedService> instances = startFleet(2, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "600",
+                REDIS_TIME_LIMIT, PRODUCTION_REDIS_TIME_LIMIT_MS));
+        TestConversation conversation = TestConversation.fresh();
+        assertThat(instances.get(0).get(conversationPath(conversation, 1)).statusCode()).isEqualTo(200);
+
+        redis.readOnly();
+        try {
+            for (int id = 2; id <= 41; id++) {
+                long started = System.nanoTime();
+                HttpResponse<byte[]> response = instances.get(id % 2).get(conversationPath(conversation, id));
+                assertThat(response.statusCode()).as("lookup %d", id).isEqualTo(200);
+                // Within the budget (5 s), which a lookup waiting for a lease Redis cannot grant would spend whole.
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            }
+            assertThat(upstreamCalls()).isEqualTo(41);
+            for (PackagedService instance : instances) {
+                assertThat(instance.readiness()).contains("\"status\":\"UP\"").contains("\"state\":\"unreachable\"");
+                assertThat(instance.metric("omnivibe_shared_store_state", "state=\"unreachable\"")).isEqualTo(1.0);
+                // One line says why, however many operations Redis refuses; none of them is an error of the service's.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(instance.console().lines()
+                        .filter(line -> line.contains("Shared store (Redis) answers with errors") && line.contains("READONLY"))).hasSize(1));
+                assertThat(instance.console()).doesNotContain("ERROR");
+            }
+        } finally {
+            redis.writable();
+        }
+        for (PackagedService instance : instances) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                instance.get(conversationPath(conversation, 1));
+                return instance.readiness().contains("\"state\":\"reachable\"");
+            });
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(instance.console()).contains("Shared store (Redis) reachable again"));
+        }
     }
 
     @Test

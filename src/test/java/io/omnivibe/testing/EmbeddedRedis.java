@@ -79,6 +79,20 @@ public final class EmbeddedRedis implements AutoCloseable {
         send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(time.toMillis()).arg("WRITE"));
     }
 
+    /**
+     * Makes it a replica of a master that is not there, as a failover can leave it: reads are
+     * answered from what it holds, every write and every script that writes is refused with
+     * {@code READONLY}.
+     */
+    public void readOnly() throws IOException {
+        send(Request.cmd(Command.REPLICAOF).arg("127.0.0.1").arg(PackagedService.freePort()));
+    }
+
+    /** A master again, taking writes. */
+    public void writable() {
+        send(Request.cmd(Command.REPLICAOF).arg("NO").arg("ONE"));
+    }
+
     public List<String> keys() {
         Response keys = send(Request.cmd(Command.KEYS).arg("*"));
         List<String> names = new ArrayList<>();
