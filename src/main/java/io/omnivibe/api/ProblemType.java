@@ -10,6 +10,7 @@ enum ProblemType {
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     NOT_ACCEPTABLE(406, "Not acceptable"),
     WEBHOOK_UNAUTHORIZED(401, "Webhook delivery not proven"),
+    WEBHOOK_FORBIDDEN(403, "Webhook sender not allowed"),
     WEBHOOK_MALFORMED(400, "Webhook delivery not an event"),
     WEBHOOK_TOO_LARGE(413, "Webhook delivery too large"),
     BODY_INCOMPLETE(400, "Request body incomplete"),

@@ -10,6 +10,7 @@ import io.omnivibe.changes.ChatwootWebhooks;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -17,13 +18,16 @@ import io.vertx.ext.web.RoutingContext;
  * {@code lookup.webhooks.max-body-bytes}, and at most {@link #MAX_IN_FLIGHT} are received at once,
  * whatever their path (a path in another form may still be routed to the endpoint). The bodies are
  * read only after this filter, so a flood of large ones from anyone costs a 503, not the heap. A
- * request with a body has {@link #TIME_TO_ANSWER} to be answered, or its connection is closed: a
- * sender that trickles its body would otherwise hold its place for as long as it likes.
+ * request with a body has {@link #TIME_TO_ANSWER} to be answered, or it is reset (its stream on
+ * HTTP/2, whose other requests go on; its connection on HTTP/1.1): a sender that trickles its body
+ * would otherwise hold its place for as long as it likes.
  * <p>
- * A body refused or cut off may have been Chatwoot's, carrying a change: each such
- * delivery makes the copies fetched before it fall back to the short window
- * ({@link ChatwootWebhooks#notRead}), so that whoever floods the endpoint costs upstream calls,
- * never stale answers.
+ * What can be told of the sender before its body is read is told first
+ * ({@link ChatwootWebhooks#screen}): a sender outside {@code lookup.webhooks.allowed-sources}, or a
+ * URL that does not end with the secret, is refused without taking a place. A delivery from a known
+ * sender that is refused as one too many, or cut off, may have carried a change: the copies fetched
+ * before it fall back to the short window ({@link ChatwootWebhooks#notRead}). From an unknown
+ * sender it changes nothing, so that a stranger's flood costs neither upstream calls nor stale answers.
  */
 public class RequestBodyAdmission {
 
@@ -48,17 +52,31 @@ public class RequestBodyAdmission {
         if (!mayHaveBody(request)) {
             return null;
         }
+        SocketAddress peer = request.remoteAddress();
+        ChatwootWebhooks.Sender sender = webhooks.screen(peer == null ? null : peer.hostAddress(), request.path());
+        switch (sender) {
+            case FORBIDDEN -> {
+                return ProblemResponses.problem(ProblemType.WEBHOOK_FORBIDDEN,
+                        "Deliveries are taken only from lookup.webhooks.allowed-sources.");
+            }
+            case WRONG_URL_SECRET -> {
+                return ProblemResponses.problem(ProblemType.WEBHOOK_UNAUTHORIZED, "The webhook's URL does not end with the secret.");
+            }
+            case KNOWN, UNKNOWN -> {
+                // read below
+            }
+        }
         if (!inFlight.tryAcquire()) {
-            webhooks.notRead(ChatwootWebhooks.Unread.BUSY);
+            webhooks.notRead(ChatwootWebhooks.Unread.BUSY, sender);
             return ProblemResponses.retryLater(ProblemType.WEBHOOKS_BUSY, "Too many webhook deliveries are being received.",
                     SHORT_PAUSE);
         }
-        long deadline = context.vertx().setTimer(TIME_TO_ANSWER.toMillis(), late -> request.connection().close());
+        long deadline = context.vertx().setTimer(TIME_TO_ANSWER.toMillis(), late -> request.response().reset());
         context.addEndHandler(ended -> {
             context.vertx().cancelTimer(deadline);
             inFlight.release();
             if (ended.failed()) {
-                webhooks.notRead(ChatwootWebhooks.Unread.INCOMPLETE);
+                webhooks.notRead(ChatwootWebhooks.Unread.INCOMPLETE, sender);
             }
         });
         return null;

@@ -65,6 +65,9 @@ public class WebhookResource {
     @APIResponse(responseCode = "401", description = "Unsigned, badly signed, or a timestamp outside the replay window; "
             + "nothing changed.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not from lookup.webhooks.allowed-sources, when it is set; refused before"
+            + " the body is read, nothing changed.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No webhook secret is set (or it is set for URL secrets).",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "The body is longer than lookup.webhooks.max-body-bytes.")
@@ -93,6 +96,9 @@ public class WebhookResource {
     @APIResponse(responseCode = "400", description = "The body is not a JSON event; nothing changed.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "The URL does not end with the secret; nothing changed.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not from lookup.webhooks.allowed-sources, when it is set; refused before"
+            + " the body is read, nothing changed.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Not configured for URL secrets.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))

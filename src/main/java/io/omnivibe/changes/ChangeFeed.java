@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -64,7 +63,7 @@ public class ChangeFeed {
     private final Counter publishedBefore;
     private final Counter unpublished;
     private final Counter undecodable;
-    private final AtomicLong nextGapNoticeNanos = new AtomicLong(System.nanoTime());
+    private final AtMostEvery gapNotice = new AtMostEvery(PUBLISH_RETRY_DELAY);
     private volatile State state;
 
     ChangeFeed(ChangeMarks marks, SharedChannel channel, MeterRegistry registry) {
@@ -148,8 +147,8 @@ public class ChangeFeed {
     }
 
     /**
-     * A delivery had to be refused (unproven, too large, cut off, or too many at once): a change
-     * may have gone unheard, so no copy fetched before now is vouched for, here and (at most twice
+     * A delivery from Chatwoot (or a known sender) could not be read (not an event, cut off, or
+     * too many at once): a change may have gone unheard, so no copy fetched before now is vouched for, here and (at most twice
      * a second) on every instance.
      */
     void missed() {
@@ -158,8 +157,7 @@ public class ChangeFeed {
         if (state == State.DIRECT || state == State.OFF) {
             return;
         }
-        long next = nextGapNoticeNanos.get();
-        if (now - next >= 0 && nextGapNoticeNanos.compareAndSet(next, now + PUBLISH_RETRY_DELAY.toNanos())) {
+        if (gapNotice.now()) {
             publish(UUID.randomUUID().toString(), PUBLISH_RETRY_DELAY, encode(List.of()));
         }
     }

@@ -1,5 +1,6 @@
 package io.omnivibe.config;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -160,6 +161,12 @@ public interface LookupPolicy {
 
         /** Deliveries are signed (Chatwoot 4.11.2 and later for account webhooks); false: the URL carries the secret. */
         boolean signed();
+
+        /**
+         * Addresses and ranges (CIDR) deliveries may come from, Chatwoot's egress; unset: any. A
+         * request with a body from elsewhere is refused (403) before it is read.
+         */
+        Optional<List<String>> allowedSources();
 
         /** A signed delivery whose timestamp is further than this from now is refused, as one already seen within it is. */
         long replayWindowMs();

@@ -8,8 +8,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.benmanes.caffeine.cache.Cache;
-
 import io.omnivibe.testing.Fields;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -22,10 +20,10 @@ class SeenDeliveriesShapeTest {
 
     @Test
     void seenDeliveriesSelectOnlyRegisteredClasses() throws Exception {
-        Cache<String, Boolean> seen = ChatwootWebhooks.seenDeliveries(Duration.ofMinutes(5));
-        seen.put("signature:00", Boolean.TRUE);
+        SeenDeliveries seen = new SeenDeliveries(Duration.ofMinutes(5));
+        seen.firstTime("signature:00");
 
-        assertRegistered(Fields.read(seen, "cache"), ChatwootWebhooks.class);
+        assertRegistered(Fields.read(Fields.read(seen, "seen"), "cache"), SeenDeliveries.class);
     }
 
     private static void assertRegistered(Object cache, Class<?> builder) throws ReflectiveOperationException {

@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import static io.restassured.RestAssured.given;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,6 +21,7 @@ import io.omnivibe.testing.ChatwootConversation;
 import io.omnivibe.testing.ChatwootDeliveries;
 import io.omnivibe.testing.InjectOmnivibeStub;
 import io.omnivibe.testing.OmnivibeStub;
+import io.omnivibe.testing.TricklingSender;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -44,6 +47,30 @@ public class WebhookUrlSecretTest {
 
     @InjectOmnivibeStub
     WireMockServer upstream;
+
+    @Test
+    void aWrongSecretIsRefusedBeforeTheBodySoStrangersTakeNoPlaceADeliveryNeeds() throws Exception {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        given().when().get(conversation.address().lookupPath()).then().statusCode(200);
+
+        // More than the places for bodies, each answered before it sends its body.
+        List<TricklingSender> strangers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                TricklingSender stranger = TricklingSender.start(ChatwootDeliveries.PATH + "/" + SECRET.replace('4', '5'));
+                strangers.add(stranger);
+                assertThat(stranger.statusLine()).contains("401");
+            }
+            given().contentType("application/json").body(conversation.messageCreated("meanwhile"))
+                    .when().post(ChatwootDeliveries.PATH + "/" + SECRET).then().statusCode(200).body("outcome", equalTo("applied"));
+        } finally {
+            for (TricklingSender stranger : strangers) {
+                stranger.close();
+            }
+        }
+        given().when().get(conversation.address().lookupPath()).then().statusCode(200).header("X-Cache", (String) null);
+    }
 
     @Test
     void aDeliveryToTheSecretUrlMakesTheCopyStaleAndOneToAnyOtherIsRefused() {

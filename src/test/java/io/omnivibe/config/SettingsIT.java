@@ -85,7 +85,9 @@ class SettingsIT {
     @CsvSource(delimiter = '|', value = {
             "LOOKUP_FRESH_FOR_MS=3600000 | lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is 3600000 ms, above 600000 ms, without lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET)",
             "LOOKUP_WEBHOOKS_SECRET=abc123 | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 6 characters; at least 16",
-            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_SIGNED=false | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 24 characters; at least 32" })
+            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_SIGNED=false | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 24 characters; at least 32",
+            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_ALLOWED_SOURCES=203.0.113.7,chatwoot.example | lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES) has \"chatwoot.example\", which is not an IP address or range",
+            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_ALLOWED_SOURCES=203.0.113.0/33 | lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES) has \"203.0.113.0/33\", whose prefix length is not 0 to 32" })
     void refusesToStartWithWebhookSettingsThatCannotWork(String settings, String problem) throws Exception {
         Map<String, String> environment = new HashMap<>();
         for (String setting : settings.split(" ")) {
