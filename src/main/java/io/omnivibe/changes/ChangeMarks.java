@@ -53,6 +53,8 @@ public class ChangeMarks {
     private volatile boolean vouching;
     private volatile BooleanSupplier hearing = () -> true;
     private volatile long listeningSinceNanos;
+    /** When the last change was heard; as old as a window before the first. */
+    private volatile long lastHeardNanos;
     /** Set once changes may have been missed before a moment (a mark pushed out early, a refused delivery). */
     private volatile boolean gap;
     private volatile long gapAtNanos;
@@ -68,6 +70,7 @@ public class ChangeMarks {
         this.freshForNanos = freshFor.toNanos();
         this.fallbackNanos = fallback.toNanos();
         this.listeningSinceNanos = System.nanoTime();
+        this.lastHeardNanos = listeningSinceNanos - freshForNanos - 1;
         this.vouching = enabled;
         Gauge.builder("omnivibe.changes.marks", marks, Map::size)
                 .description("Conversations, contact identifiers and contacts Chatwoot said changed, remembered for the freshness window")
@@ -119,9 +122,15 @@ public class ChangeMarks {
         return markedAt != null && markedAt - fetchedAt >= 0;
     }
 
+    /** Whether any change was heard at or after {@code nanos} (a {@link System#nanoTime()}). */
+    public boolean heardSince(long nanos) {
+        return lastHeardNanos - nanos >= 0;
+    }
+
     /** Copies these changes name stop being current now. */
     void mark(Collection<ChangeMark> changed) {
         long now = System.nanoTime();
+        lastHeardNanos = now;
         synchronized (inOrder) {
             for (ChangeMark mark : changed) {
                 marks.put(mark, now);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,9 @@ class CallsInFlightTest {
     private static final Duration GENEROUS = Duration.ofSeconds(10);
     private static final LookupResult ANSWER = LookupResult.fresh(new byte[] { '{', '}' });
 
-    private final CallsInFlight calls = new CallsInFlight(new SimpleMeterRegistry());
+    /** When the test last said a change was heard. */
+    private final AtomicLong changeHeardAt = new AtomicLong(System.nanoTime() - Duration.ofHours(1).toNanos());
+    private final CallsInFlight calls = new CallsInFlight(since -> changeHeardAt.get() - since >= 0, new SimpleMeterRegistry());
     private final AtomicInteger callsMade = new AtomicInteger();
 
     private Uni<LookupResult> lookUp(Supplier<Uni<LookupResult>> call) {
@@ -80,5 +83,24 @@ class CallsInFlightTest {
         assertThat(first.await().atMost(GENEROUS)).isSameAs(ANSWER);
         assertThat(second.await().atMost(GENEROUS)).isSameAs(ANSWER);
         assertThat(callsMade).hasValue(1);
+    }
+
+    @Test
+    void aLookupAfterAChangeMakesACallOfItsOwnWhichTheNextOnesJoin() {
+        LookupResult before = LookupResult.fresh(new byte[] { '{', '1', '}' });
+        LookupResult after = LookupResult.fresh(new byte[] { '{', '2', '}' });
+        Uni<LookupResult> first = lookUp(() -> Uni.createFrom().item(before).onItem().delayIt().by(Duration.ofMillis(500)));
+        first.subscribe().with(answer -> {
+        });
+
+        changeHeardAt.set(System.nanoTime());
+        Uni<LookupResult> second = lookUp(() -> Uni.createFrom().item(after).onItem().delayIt().by(Duration.ofMillis(200)));
+        Uni<LookupResult> third = lookUp(() -> Uni.createFrom().item(ANSWER));
+
+        assertThat(second.await().atMost(GENEROUS)).isSameAs(after);
+        assertThat(third.await().atMost(GENEROUS)).isSameAs(after);
+        assertThat(first.await().atMost(GENEROUS)).isSameAs(before);
+        assertThat(callsMade).hasValue(2);
+        nextLookupMakesANewCallAndIsAnswered();
     }
 }
