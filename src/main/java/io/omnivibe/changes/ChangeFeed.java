@@ -163,8 +163,9 @@ public class ChangeFeed {
     }
 
     /**
-     * Sends to the fleet, tried again while Redis does not take it, for as long as Chatwoot waits
-     * for an answer: a change the others do not hear is served stale by them for the whole window.
+     * Sends to the fleet, tried again while Redis does not take it: a change the others do not
+     * hear is served stale by them for the whole window. Up to {@link #PUBLISH_RETRIES} more tries
+     * half a second apart, each waiting up to a second for Redis (its lost-after time): 5 to 16 s in all.
      */
     private void publish(String name, Duration remembered, byte[] message) {
         Uni.createFrom().deferred(() -> channel.publishOnce(name, remembered, message))
@@ -173,8 +174,8 @@ public class ChangeFeed {
                 .onFailure().retry().withBackOff(PUBLISH_RETRY_DELAY, PUBLISH_RETRY_DELAY).atMost(PUBLISH_RETRIES)
                 .subscribe().with(reached -> (reached < 0 ? publishedBefore : published).increment(), failure -> {
                     unpublished.increment();
-                    LOG.warnf("A change could not be sent to the fleet within %d s (Redis did not take it): other instances may"
-                            + " serve copies it names until their window ends", PUBLISH_RETRY_DELAY.multipliedBy(PUBLISH_RETRIES).toSeconds());
+                    LOG.warnf("A change could not be sent to the fleet in %d tries (Redis did not take it): other instances may"
+                            + " serve copies it names until their window ends", PUBLISH_RETRIES + 1);
                 });
     }
 

@@ -42,6 +42,7 @@ class UpstreamTlsIT {
     static Path keys;
     private static WireMockServer upstream;
     private static Path trustStore;
+    private static Path pem;
     private static final TestConversation CONVERSATION = TestConversation.fresh();
 
     @BeforeAll
@@ -49,10 +50,13 @@ class UpstreamTlsIT {
         Path keyStore = keys.resolve("upstream.p12");
         Path certificate = keys.resolve("upstream.crt");
         trustStore = keys.resolve("trust.p12");
+        pem = keys.resolve("ca.pem");
         keytool("-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
                 "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
         keytool("-exportcert", "-alias", "upstream", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
                 "-file", certificate.toString());
+        keytool("-exportcert", "-rfc", "-alias", "upstream", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
+                "-file", pem.toString());
         keytool("-importcert", "-noprompt", "-alias", "upstream", "-file", certificate.toString(),
                 "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
         upstream = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
@@ -69,6 +73,16 @@ class UpstreamTlsIT {
     @Test
     void aCertificateTheTrustStoreNamesIsTrusted() throws Exception {
         try (PackagedService service = startWith("https://localhost:" + upstream.httpsPort(), true)) {
+            assertThat(service.get(CONVERSATION.lookupPath()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPemCertificateNamedThroughTheTlsRegistryIsTrusted() throws Exception {
+        Map<String, String> environment = Map.of("OMNIVIBE_BASE_URL", "https://localhost:" + upstream.httpsPort(),
+                "QUARKUS_TLS_CHATWOOT_TRUST_STORE_PEM_CERTS", pem.toString(),
+                "QUARKUS_REST_CLIENT_OMNIVIBE_TLS_CONFIGURATION_NAME", "chatwoot");
+        try (PackagedService service = PackagedService.start(List.of(), environment)) {
             assertThat(service.get(CONVERSATION.lookupPath()).statusCode()).isEqualTo(200);
         }
     }
