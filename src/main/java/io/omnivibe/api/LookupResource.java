@@ -35,14 +35,7 @@ import io.smallrye.mutiny.Uni;
 public class LookupResource {
 
     static final String ROUTE = "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}";
-    static final String X_CACHE = "X-Cache";
-    /**
-     * A conversation is one contact's data: no shared cache may keep it ({@code private}). The
-     * contact's own client may, but must ask again every time ({@code no-cache}): browsers then
-     * revalidate with {@code If-None-Match} by themselves, and a poll of an unchanged conversation
-     * costs a 304 instead of the whole document. {@code no-store} would keep them from ever asking so.
-     */
-    static final String CACHE_CONTROL = "private, no-cache";
+    private static final String X_CACHE = DocumentHeaders.X_CACHE_NAME;
     private static final String IDENTIFIER_RULES = " 1 to 255 characters, no control characters, no slash, not '.' or '..'.";
 
     private final LookupService service;
@@ -148,15 +141,7 @@ public class LookupResource {
         RestResponse.ResponseBuilder<byte[]> response = IfNoneMatch.matches(ifNoneMatch, result.etag())
                 ? RestResponse.ResponseBuilder.<byte[]> create(RestResponse.Status.NOT_MODIFIED)
                 : RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE);
-        response.header(HttpHeaders.ETAG, '"' + result.etag() + '"')
-                .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
-        switch (result.freshness()) {
-            case RECENT -> response.header(X_CACHE, "HIT");
-            case STALE -> response.header(X_CACHE, "STALE");
-            case FRESH -> {
-            }
-        }
-        result.age().ifPresent(age -> response.header("Age", age.toSeconds()));
+        DocumentHeaders.write(result, (name, value) -> response.header(name.toString(), value.toString()));
         return response.build();
     }
 }

@@ -38,10 +38,6 @@ class RecentCopyRoute {
 
     /** Where the tracing instrumentation reads the route template the span is named for. */
     private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
-    private static final CharSequence X_CACHE = AsciiString.cached(LookupResource.X_CACHE);
-    private static final CharSequence HIT = AsciiString.cached("HIT");
-    private static final CharSequence AGE = AsciiString.cached("Age");
-    private static final CharSequence CACHE_CONTROL = AsciiString.cached(LookupResource.CACHE_CONTROL);
     private static final CharSequence JSON = AsciiString.cached("application/json");
 
     private final LookupService service;
@@ -71,11 +67,7 @@ class RecentCopyRoute {
         HttpServerResponse response = context.response();
         boolean notModified = IfNoneMatch.matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), recent.etag());
         response.setStatusCode(notModified ? 304 : 200);
-        response.headers()
-                .add(HttpHeaders.ETAG, '"' + recent.etag() + '"')
-                .add(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                .add(X_CACHE, HIT)
-                .add(AGE, Long.toString(recent.age().map(Duration::toSeconds).orElse(0L)));
+        DocumentHeaders.write(recent, response.headers()::add);
         Vertx.currentContext().putLocal(URL_PATH_TEMPLATE, LookupResource.ROUTE);
         // Before the answer is written: writing it ends the request's span.
         observer.lookupEnded(new LookupReport(LookupOutcome.RECENT, response.getStatusCode(), key, 0, false,
