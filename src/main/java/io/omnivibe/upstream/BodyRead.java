@@ -83,7 +83,7 @@ final class BodyRead {
     }
 
     void broken() {
-        handOn(cutOff());
+        handOn(endEarly(new UpstreamTransportException("upstream connection failed or its answer was cut off")));
     }
 
     /** The attempt was given up, or the read has ended (then there is nothing left to do). */
@@ -161,14 +161,6 @@ final class BodyRead {
         return null;
     }
 
-    /** Under the lock, as every other end: the attempt may be given up at this very moment on another thread. */
-    private synchronized Outcome cutOff() {
-        if (ended) {
-            return null;
-        }
-        return endEarly(new UpstreamTransportException("upstream connection failed or its answer was cut off"));
-    }
-
     private synchronized Outcome finish() {
         if (ended) {
             return null;
@@ -199,8 +191,15 @@ final class BodyRead {
         }
     }
 
-    /** Ends the read before the body's end: its connection is closed, not drained. */
-    private Outcome endEarly(UpstreamException failure) {
+    /**
+     * Ends the read before the body's end, unless it has ended: its connection is closed, not
+     * drained. Under the lock, as every end: the connection may fail on its event loop while the
+     * attempt is given up on another thread, and the budget must be released once.
+     */
+    private synchronized Outcome endEarly(UpstreamException failure) {
+        if (ended) {
+            return null;
+        }
         ended = true;
         releaseBudget();
         body.closeConnection();
