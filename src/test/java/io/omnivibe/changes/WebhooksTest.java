@@ -1,6 +1,7 @@
 package io.omnivibe.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -14,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +32,16 @@ import io.omnivibe.testing.Metrics;
 import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.TricklingSender;
 import io.quarkus.test.common.WithTestResource;
+import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.StreamResetException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -243,6 +257,36 @@ public class WebhooksTest {
         // Refused and cut off, but from anyone: nothing says Chatwoot sent them, so no copy is read again.
         lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
         assertThat(upstreamCalls(conversation)).isOne();
+    }
+
+    @Test
+    void aBodyPastItsTimeOnHttp2ResetsItsStreamNotTheConnectionItShares() throws Exception {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        Vertx vertx = Vertx.vertx();
+        try {
+            // As a proxy speaking h2c: one connection, every request a stream on it.
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(RestAssured.port),
+                    new PoolOptions().setHttp2MaxSize(1));
+            HttpClientRequest trickling = client.request(HttpMethod.POST, ChatwootDeliveries.PATH)
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            AtomicBoolean connectionClosed = new AtomicBoolean();
+            trickling.connection().closeHandler(closed -> connectionClosed.set(true));
+            CompletableFuture<HttpClientResponse> refused = trickling.setChunked(true).putHeader("Content-Type", "application/json")
+                    .response().toCompletionStage().toCompletableFuture();
+            trickling.write("{\"event\":");
+
+            assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamResetException.class);
+            HttpClientRequest lookup = client.request(HttpMethod.GET, conversation.address().lookupPath())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            int status = lookup.send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).statusCode();
+            assertThat(status).isEqualTo(200);
+            assertThat(lookup.connection()).isSameAs(trickling.connection());
+            assertThat(connectionClosed).isFalse();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
