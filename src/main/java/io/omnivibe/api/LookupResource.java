@@ -28,6 +28,7 @@ import io.omnivibe.upstream.ConversationKey;
 import io.omnivibe.upstream.model.Conversation;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 
 /** The lookup endpoint: the upstream's conversation JSON, byte for byte. */
 @Path(LookupResource.ROUTE)
@@ -141,7 +142,9 @@ public class LookupResource {
         RestResponse.ResponseBuilder<byte[]> response = IfNoneMatch.matches(ifNoneMatch, result.etag())
                 ? RestResponse.ResponseBuilder.<byte[]> create(RestResponse.Status.NOT_MODIFIED)
                 : RestResponse.ResponseBuilder.ok(result.json(), MediaType.APPLICATION_JSON_TYPE);
-        DocumentHeaders.write(result, (name, value) -> response.header(name.toString(), value.toString()));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        DocumentHeaders.write(result, headers);
+        headers.forEach(header -> response.header(header.getKey(), header.getValue()));
         return response.build();
     }
 }

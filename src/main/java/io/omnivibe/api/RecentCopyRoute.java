@@ -67,7 +67,7 @@ class RecentCopyRoute {
         HttpServerResponse response = context.response();
         boolean notModified = IfNoneMatch.matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), recent.etag());
         response.setStatusCode(notModified ? 304 : 200);
-        DocumentHeaders.write(recent, response.headers()::add);
+        DocumentHeaders.write(recent, response.headers());
         Vertx.currentContext().putLocal(URL_PATH_TEMPLATE, LookupResource.ROUTE);
         // Before the answer is written: writing it ends the request's span.
         observer.lookupEnded(new LookupReport(LookupOutcome.RECENT, response.getStatusCode(), key, 0, false,
