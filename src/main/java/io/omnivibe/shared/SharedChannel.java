@@ -27,6 +27,14 @@ import io.vertx.mutiny.redis.client.Response;
  * publishes to a channel of its own every {@link #ECHO_INTERVAL}, and takes the channel for lost
  * when that echo has not come back for {@link #LOST_AFTER}, or its connection ends. It then
  * subscribes again, on a new connection, once an interval.
+ * <p>
+ * The echo is sent as the other instances' changes are, by a script that writes: a Redis that
+ * takes no writes (a read-only replica) still passes a plain {@code PUBLISH} and its echo, while
+ * the changes the others try to publish never arrive. Written so, the echo fails there too, and an
+ * instance that only serves hits stops vouching for its copies instead of serving them stale. A
+ * subscription counts as listening only once its first echo is back: one that Redis acknowledges
+ * but through which nothing can be heard must not make the instance vouch, nor say it listens
+ * again every time it subscribes.
  */
 @ApplicationScoped
 public class SharedChannel {
@@ -37,7 +45,7 @@ public class SharedChannel {
         /** A message another instance (or this one) published, opened. */
         void heard(byte[] message);
 
-        /** Subscribed: every message published from {@code sinceNanos} on is heard. */
+        /** Subscribed, and its echo heard: every message published from {@code sinceNanos} on is heard. */
         void listening(long sinceNanos);
 
         /** Messages may be missed from now on. */
@@ -58,12 +66,17 @@ public class SharedChannel {
               return redis.call('PUBLISH', KEYS[2], ARGV[1])
             end
             return -1""";
+    /** KEYS[1]: a key of this instance's, KEYS[2]: its echo channel. Writes, then publishes: fails wherever a change would. */
+    private static final String ECHO = """
+            redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+            return redis.call('PUBLISH', KEYS[2], 'echo')""";
 
     private final SharedStore store;
     private final Vertx vertx;
     private final Counter rejected;
     private final String channel;
     private final String echoChannel;
+    private final String echoedKey;
     private Listener listener;
     /** Where the subscription is looked after: one event loop, so that what follows needs no lock. */
     private Context context;
@@ -73,6 +86,9 @@ public class SharedChannel {
     private long attempts;
     private volatile long echoHeardNanos;
     private volatile boolean subscribed;
+    /** Whether the current subscription has heard its own echo, and since when it would hear everything. */
+    private volatile boolean heardOwnEcho;
+    private long subscribedSinceNanos;
 
     SharedChannel(SharedStore store, Vertx vertx, MeterRegistry registry) {
         this.store = store;
@@ -83,7 +99,9 @@ public class SharedChannel {
         byte[] instance = new byte[12];
         ThreadLocalRandom.current().nextBytes(instance);
         this.channel = store.enabled() ? store.key("changes", "all") : null;
-        this.echoChannel = store.enabled() ? store.key("echo", Base64.getUrlEncoder().withoutPadding().encodeToString(instance)) : null;
+        String instanceName = Base64.getUrlEncoder().withoutPadding().encodeToString(instance);
+        this.echoChannel = store.enabled() ? store.key("echo", instanceName) : null;
+        this.echoedKey = store.enabled() ? store.key("echoed", instanceName) : null;
     }
 
     public boolean enabled() {
@@ -124,7 +142,7 @@ public class SharedChannel {
      * vouching for copies meanwhile.
      */
     public boolean hearing() {
-        return subscribed && System.nanoTime() - echoHeardNanos <= LOST_AFTER.toNanos();
+        return subscribed && heardOwnEcho && System.nanoTime() - echoHeardNanos <= LOST_AFTER.toNanos();
     }
 
     private void checkAndEcho() {
@@ -138,9 +156,13 @@ public class SharedChannel {
             lose(connection, "no echo of its own for " + LOST_AFTER.toMillis() + " ms");
             return;
         }
-        store.send(SharedStore.Operation.FEED, Request.cmd(Command.PUBLISH).arg(echoChannel).arg("echo"))
-                .subscribe().with(published -> {
-                });
+        echo();
+    }
+
+    private void echo() {
+        Request echo = Request.cmd(Command.EVAL).arg(ECHO).arg(2).arg(echoedKey).arg(echoChannel).arg(LOST_AFTER.toMillis());
+        store.send(SharedStore.Operation.FEED, echo).subscribe().with(published -> {
+        });
     }
 
     /**
@@ -173,10 +195,11 @@ public class SharedChannel {
                         }
                         vertx.cancelTimer(deadline);
                         connecting = false;
-                        long since = System.nanoTime();
-                        echoHeardNanos = since;
+                        subscribedSinceNanos = System.nanoTime();
+                        echoHeardNanos = subscribedSinceNanos;
+                        heardOwnEcho = false;
                         subscribed = true;
-                        listener.listening(since);
+                        echo();
                     }),
                     failure -> context.runOnContext(later -> {
                         if (connection == opened && connecting) {
@@ -201,9 +224,20 @@ public class SharedChannel {
         String from = message.get(1).toString();
         if (from.equals(echoChannel)) {
             echoHeardNanos = System.nanoTime();
+            if (!heardOwnEcho) {
+                context.runOnContext(now -> firstEchoHeard());
+            }
         } else if (from.equals(channel)) {
             Optional<byte[]> opened = store.sealing().open(message.get(2).toBytes(), channel.getBytes(StandardCharsets.UTF_8));
             opened.ifPresentOrElse(listener::heard, rejected::increment);
+        }
+    }
+
+    /** On the context: the subscription hears what is published through Redis, from when it was made. */
+    private void firstEchoHeard() {
+        if (subscribed && !heardOwnEcho) {
+            heardOwnEcho = true;
+            listener.listening(subscribedSinceNanos);
         }
     }
 

@@ -95,7 +95,7 @@ public class SharedStore {
     private final Duration timeout;
     private final Map<Operation, Map<Result, Timer>> timers = new EnumMap<>(Operation.class);
     private final AtomicLong nextProbeNanos = new AtomicLong();
-    private final Request probe;
+    private final String probeKey;
     private volatile long lastAnsweredNanos = System.nanoTime();
     private volatile State state;
 
@@ -106,13 +106,13 @@ public class SharedStore {
         if (ConfigProvider.getConfig().getOptionalValue(HOSTS_PROPERTY, String.class).filter(hosts -> !hosts.isBlank()).isEmpty()) {
             this.redis = null;
             this.sealing = null;
-            this.probe = null;
+            this.probeKey = null;
             this.state = State.OFF;
             return;
         }
         this.sealing = sealingFrom(shared.secret());
         this.redis = redis.get();
-        this.probe = Request.cmd(Command.EVAL).arg(PROBE).arg(1).arg(key("probe", "writable"));
+        this.probeKey = key("probe", "writable");
         this.state = State.UNKNOWN;
         // As the circuit's: one series per state, 1 for the current one, so an alert needs no decoding.
         for (State shown : List.of(State.UNKNOWN, State.REACHABLE, State.UNREACHABLE)) {
@@ -275,7 +275,7 @@ public class SharedStore {
     }
 
     private void sendProbe() {
-        redis.send(probe)
+        redis.send(Request.cmd(Command.EVAL).arg(PROBE).arg(1).arg(probeKey))
                 .ifNoItem().after(LOST_AFTER).fail()
                 .subscribe().with(written -> answered(true), failure -> {
                     if (isRedisError(failure)) {

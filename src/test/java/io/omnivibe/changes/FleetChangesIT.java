@@ -33,7 +33,8 @@ import io.omnivibe.testing.Fleet;
  * Three packaged instances (JVM or native) naming one real Redis, with webhooks and an hour's
  * freshness window: a change delivered to one instance is read again by every instance, a
  * conversation nobody writes to costs the fleet one upstream call, and an instance that stops
- * hearing the fleet's changes serves copies only within the short window until it hears them again.
+ * hearing the fleet's changes (Redis gone, or read-only) serves copies only within the short window
+ * until it hears them again.
  */
 class FleetChangesIT {
 
@@ -97,6 +98,37 @@ class FleetChangesIT {
         }
         assertThat(upstreamCalls(conversation)).isEqualTo(callsAfterTheChange);
         assertThat(instances.get(0).metric("omnivibe_changes_published_total", "result=\"published\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void withRedisTurnedReadOnlyAChangeOneInstanceCannotPublishIsStillReadAgainByTheOthers() throws Exception {
+        // The default short window (5 s): once an instance cannot vouch for its copies, they last that long.
+        List<PackagedService> instances = startFleet(2, Map.of());
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        lookUp(instances.get(1), conversation);
+        assertThat(lookUp(instances.get(1), conversation).headers().firstValue("X-Cache")).hasValue("HIT");
+
+        redis.readOnly();
+        try {
+            upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("a new message")));
+            HttpResponse<byte[]> delivered = deliver(instances.get(0), conversation.messageCreated("a new message"));
+            assertThat(delivered.statusCode()).isEqualTo(200);
+            // The replica passes plain publishes and subscriptions, but not the change: the instance
+            // that only serves hits must stop vouching for them, not answer the old document for the hour.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> text(lookUp(instances.get(1), conversation)).contains("a new message"));
+            assertThat(instances.get(1).readiness()).contains("\"changes\":\"lost\"").contains("\"state\":\"unreachable\"");
+            // Subscribing to the replica succeeds again and again, but hears nothing: one WARN line, not one a subscription.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(instances.get(1).console().lines()
+                    .filter(line -> line.contains("Not hearing the fleet's changes"))).hasSize(1));
+        } finally {
+            redis.writable();
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            lookUp(instances.get(1), conversation);
+            return instances.get(1).readiness().contains("\"changes\":\"listening\"");
+        });
     }
 
     @Test
