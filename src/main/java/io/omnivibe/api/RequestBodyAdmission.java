@@ -2,6 +2,8 @@ package io.omnivibe.api;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -10,6 +12,7 @@ import io.omnivibe.changes.ChatwootWebhooks;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
@@ -71,14 +74,29 @@ public class RequestBodyAdmission {
             return ProblemResponses.retryLater(ProblemType.WEBHOOKS_BUSY, "Too many webhook deliveries are being received.",
                     SHORT_PAUSE);
         }
-        long deadline = context.vertx().setTimer(TIME_TO_ANSWER.toMillis(), late -> request.response().reset());
-        context.addEndHandler(ended -> {
-            context.vertx().cancelTimer(deadline);
-            inFlight.release();
-            if (ended.failed()) {
-                webhooks.notRead(ChatwootWebhooks.Unread.INCOMPLETE, sender);
+        // Ended once, whichever comes first: the answer, the sender going, or the deadline (whose
+        // reset may not reach the end handler).
+        AtomicBoolean ended = new AtomicBoolean();
+        long[] deadline = new long[1];
+        Consumer<Boolean> end = complete -> {
+            if (ended.compareAndSet(false, true)) {
+                context.vertx().cancelTimer(deadline[0]);
+                inFlight.release();
+                if (!complete) {
+                    webhooks.notRead(ChatwootWebhooks.Unread.INCOMPLETE, sender);
+                }
+            }
+        };
+        deadline[0] = context.vertx().setTimer(TIME_TO_ANSWER.toMillis(), late -> {
+            end.accept(false);
+            if (request.version() == HttpVersion.HTTP_2) {
+                // Its stream only: the other requests multiplexed on the connection go on.
+                request.response().reset();
+            } else {
+                request.connection().close();
             }
         });
+        context.addEndHandler(answered -> end.accept(answered.succeeded()));
         return null;
     }
 

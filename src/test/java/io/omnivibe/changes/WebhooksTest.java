@@ -245,6 +245,9 @@ public class WebhooksTest {
             long started = System.nanoTime();
             trickling.get(0).readToTheEnd();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+            // Its place is free again while the others' senders still hold theirs.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> deliver("{\"event\":\"inbox_updated\",\"id\":1}").then()
+                    .statusCode(200).body("outcome", equalTo("ignored")));
             // A sender that went away is not the service's failure.
             assertThat(log.text()).doesNotContain("ERROR").doesNotContain("Unexpected failure");
         } finally {
