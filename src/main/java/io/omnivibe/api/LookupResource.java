@@ -73,8 +73,14 @@ public class LookupResource {
                             schema = @Schema(type = SchemaType.STRING, enumeration = { "STALE", "HIT" })) })
     @APIResponse(responseCode = "400", description = "Invalid path parameters; the upstream was not called.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "The upstream has no such conversation for this inbox and contact.",
-            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The upstream has no such conversation for this inbox and contact: "
+            + "it said so now, or (X-Cache: HIT) less than lookup.not-found.fresh-for-ms or lookup.fresh-for-ms ago.",
+            content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)),
+            headers = {
+                    @Header(name = X_CACHE, description = "HIT when the upstream's 404 is remembered, not read now.",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = { "HIT" })),
+                    @Header(name = "Age", description = "Seconds since the upstream said so, when remembered.",
+                            schema = @Schema(type = SchemaType.INTEGER)) })
     @APIResponse(responseCode = "406", description = "The Accept header does not allow JSON.",
             content = @Content(mediaType = ProblemResponses.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "500", description = "An unexpected failure of this service.",

@@ -79,10 +79,13 @@ public class ProblemResponses {
         return problem(ProblemType.BODY_INCOMPLETE, "The request body ended before its announced length.");
     }
 
+    /** The upstream's 404; when remembered, with {@code X-Cache: HIT} and its {@code Age}, as a remembered copy is answered. */
     @ServerExceptionMapper
     RestResponse<Problem> notFound(ConversationNotFoundException e) {
-        return problem(ProblemType.CONVERSATION_NOT_FOUND,
-                "The upstream has no such conversation for this inbox and contact.");
+        RestResponse.ResponseBuilder<Problem> response = problemBuilder(Problem.of(ProblemType.CONVERSATION_NOT_FOUND,
+                "The upstream has no such conversation for this inbox and contact."));
+        e.age().ifPresent(age -> response.header(DocumentHeaders.X_CACHE_NAME, "HIT").header("Age", age.toSeconds()));
+        return response.build();
     }
 
     @ServerExceptionMapper

@@ -46,6 +46,10 @@ public class ChangeMarks {
     private final boolean enabled;
     private final long freshForNanos;
     private final long fallbackNanos;
+    private final long absentForNanos;
+    private final long absenceFallbackNanos;
+    /** How long a change is remembered: as long as a copy or a 404 it names could still count as current. */
+    private final long retentionNanos;
     private final Map<ChangeMark, Long> marks = new ConcurrentHashMap<>();
     private final Queue<Heard> inOrder = new ConcurrentLinkedQueue<>();
     private final Counter pushedOut;
@@ -61,16 +65,19 @@ public class ChangeMarks {
 
     @Inject
     ChangeMarks(LookupPolicy policy, MeterRegistry registry) {
-        this(policy.webhooks().secret().isPresent(), Duration.ofMillis(policy.freshForMs()),
-                Duration.ofMillis(Math.min(policy.webhooks().fallbackFreshForMs(), policy.freshForMs())), registry);
+        this(policy.webhooks().secret().isPresent(), Duration.ofMillis(policy.freshForMs()), Duration.ofMillis(policy.absentForMs()),
+                Duration.ofMillis(policy.webhooks().fallbackFreshForMs()), registry);
     }
 
-    ChangeMarks(boolean enabled, Duration freshFor, Duration fallback, MeterRegistry registry) {
+    ChangeMarks(boolean enabled, Duration freshFor, Duration absentFor, Duration fallback, MeterRegistry registry) {
         this.enabled = enabled;
         this.freshForNanos = freshFor.toNanos();
-        this.fallbackNanos = fallback.toNanos();
+        this.fallbackNanos = Math.min(fallback.toNanos(), freshForNanos);
+        this.absentForNanos = absentFor.toNanos();
+        this.absenceFallbackNanos = Math.min(fallback.toNanos(), absentForNanos);
+        this.retentionNanos = Math.max(freshForNanos, absentForNanos);
         this.listeningSinceNanos = System.nanoTime();
-        this.lastHeardNanos = listeningSinceNanos - freshForNanos - 1;
+        this.lastHeardNanos = listeningSinceNanos - retentionNanos - 1;
         this.vouching = enabled;
         Gauge.builder("omnivibe.changes.marks", marks, Map::size)
                 .description("Conversations, contact identifiers and contacts Chatwoot said changed, remembered for the freshness window")
@@ -102,9 +109,32 @@ public class ChangeMarks {
         return ageNanos < fallbackNanos || vouchesFor(ids, fetchedAt);
     }
 
+    /**
+     * Whether the upstream's 404 for {@code key}, this old, may be answered again without asking it.
+     * A conversation that appears for the contact identifier (created: display ids only grow, so a
+     * missing one can come to exist) names it in its event, whatever the inbox; nothing else can.
+     */
+    public boolean isAbsenceCurrent(ConversationKey key, Duration age) {
+        long ageNanos = age.toNanos();
+        if (ageNanos >= absentForNanos) {
+            return false;
+        }
+        if (!enabled) {
+            return true;
+        }
+        long fetchedAt = System.nanoTime() - ageNanos;
+        if (!marks.isEmpty() && markedAfter(new ChangeMark.ContactIdentifier(key.contactIdentifier()), fetchedAt)) {
+            return false;
+        }
+        return ageNanos < absenceFallbackNanos || hearsEverythingSince(fetchedAt);
+    }
+
     private boolean vouchesFor(DocumentIds ids, long fetchedAt) {
-        return vouching && ids.conversationKnown() && fetchedAt - listeningSinceNanos >= 0
-                && (!gap || fetchedAt - gapAtNanos > 0) && hearing.getAsBoolean();
+        return ids.conversationKnown() && hearsEverythingSince(fetchedAt);
+    }
+
+    private boolean hearsEverythingSince(long fetchedAt) {
+        return vouching && fetchedAt - listeningSinceNanos >= 0 && (!gap || fetchedAt - gapAtNanos > 0) && hearing.getAsBoolean();
     }
 
     private boolean changedSince(ConversationKey key, DocumentIds ids, long fetchedAt) {
@@ -144,10 +174,10 @@ public class ChangeMarks {
     /** Drops what the window no longer needs, then the oldest while over the bound; a mark heard again stays for its latest. */
     private void forgetOld(long now) {
         Heard oldest;
-        while ((oldest = inOrder.peek()) != null && (now - oldest.atNanos() >= freshForNanos || bytes > MAX_BYTES)) {
+        while ((oldest = inOrder.peek()) != null && (now - oldest.atNanos() >= retentionNanos || bytes > MAX_BYTES)) {
             inOrder.poll();
             bytes -= ChangeMark.weight(oldest.mark());
-            boolean stillNeeded = now - oldest.atNanos() < freshForNanos;
+            boolean stillNeeded = now - oldest.atNanos() < retentionNanos;
             if (marks.remove(oldest.mark(), oldest.atNanos()) && stillNeeded) {
                 pushedOut.increment();
                 missedBefore(oldest.atNanos());

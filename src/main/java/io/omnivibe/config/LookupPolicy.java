@@ -46,6 +46,16 @@ public interface LookupPolicy {
     /** The longest freshness window without webhooks: past it, a copy nobody can say is current is too old. */
     long UNCONFIRMED_FRESH_FOR_MS = 600_000;
 
+    /**
+     * How long the upstream's 404 for a conversation is answered without asking again: the
+     * freshness window, and at least {@link NotFound#freshForMs()}.
+     */
+    default long absentForMs() {
+        return Math.max(freshForMs(), notFound().freshForMs());
+    }
+
+    NotFound notFound();
+
     Upstream upstream();
 
     Retry retry();
@@ -59,6 +69,16 @@ public interface LookupPolicy {
     Shared shared();
 
     Webhooks webhooks();
+
+    /** The upstream's 404 (Chatwoot's own, in JSON), remembered as a copy is. */
+    interface NotFound {
+        /**
+         * A 404 read less than this ago (or {@link LookupPolicy#freshForMs()}, when longer) is
+         * answered again without an upstream call, unless a webhook named its contact identifier
+         * since. 0: only the freshness window.
+         */
+        long freshForMs();
+    }
 
     interface Upstream {
         /**

@@ -70,6 +70,8 @@ final class PolicyRanges {
             Range.whole("lookup.stale.max-age-ms", 1, 604_800_000, "milliseconds"),
             Range.whole("lookup.fresh-for-ms", 0, MAX_FRESH_FOR_MS, "milliseconds (0: off; above "
                     + LookupPolicy.UNCONFIRMED_FRESH_FOR_MS + " only with lookup.webhooks.secret)"),
+            Range.whole("lookup.not-found.fresh-for-ms", 0, LookupPolicy.UNCONFIRMED_FRESH_FOR_MS, "milliseconds (0: the"
+                    + " freshness window alone)"),
             Range.whole("lookup.shared.timeout-ms", 1, 10_000, "milliseconds"),
             Range.whole("lookup.shared.offline-calls-per-minute", 1, MAX_CALLS_PER_MINUTE, "calls"),
             Range.whole("lookup.shared.max-document-bytes", 1, 16_777_216, "bytes"),

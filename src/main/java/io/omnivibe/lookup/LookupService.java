@@ -24,6 +24,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Looks up a conversation within the lookup budget and, when the upstream fails, falls back to
  * the last good copy. A 404 never falls back: the conversation may have left the contact's reach.
+ * The upstream's 404 is remembered in the copy's place for {@link LookupPolicy#absentForMs()}, so
+ * that a caller polling a deleted conversation does not spend the upstream's quota at its pace.
  * Identical lookups in flight share one upstream call; each keeps its own budget and fallback.
  * With a shared store, good answers are shared with the fleet: the fallback and the freshness
  * window ({@code lookup.fresh-for-ms}) read the fleet's copy when this process has none. Whether a
@@ -41,6 +43,7 @@ public class LookupService {
     private final ChangeMarks changes;
     private final Duration budget;
     private final Duration freshFor;
+    private final Duration absentFor;
 
     LookupService(UpstreamGuard guard, StaleStore staleStore, CallsInFlight callsInFlight, SharedCopies sharedCopies,
             ChangeMarks changes, LookupPolicy policy) {
@@ -51,6 +54,7 @@ public class LookupService {
         this.changes = changes;
         this.budget = Duration.ofMillis(policy.budgetMs());
         this.freshFor = Duration.ofMillis(policy.freshForMs());
+        this.absentFor = Duration.ofMillis(policy.absentForMs());
     }
 
     /** Starts the clock of a lookup: its budget runs from now. */
@@ -85,6 +89,10 @@ public class LookupService {
     }
 
     private Uni<LookupResult> freshOrRecent(ConversationKey key, LookupProgress progress) {
+        Optional<Duration> absence = staleStore.recallAbsence(key).filter(age -> changes.isAbsenceCurrent(key, age));
+        if (absence.isPresent()) {
+            return Uni.createFrom().failure(ConversationNotFoundException.remembered(absence.get()));
+        }
         if (freshFor.isZero()) {
             return upstreamLookup(key, progress);
         }
@@ -95,11 +103,25 @@ public class LookupService {
         if (!sharedCopies.enabled()) {
             return upstreamLookup(key, progress);
         }
-        return sharedCopies.read(key).flatMap(shared -> shared.map(LookupService::asStaleCopy)
-                .filter(copy -> isCurrent(key, copy))
-                .flatMap(copy -> staleStore.adopt(key, copy))
-                .map(recent -> Uni.createFrom().item(LookupResult.recent(recent)))
-                .orElseGet(() -> upstreamLookup(key, progress)));
+        return sharedCopies.read(key).flatMap(shared -> {
+            if (shared.isPresent() && shared.get().absent()) {
+                return fleetsAbsence(key, shared.get().age(), progress);
+            }
+            return shared.map(LookupService::asStaleCopy)
+                    .filter(copy -> isCurrent(key, copy))
+                    .flatMap(copy -> staleStore.adopt(key, copy))
+                    .map(recent -> Uni.createFrom().item(LookupResult.recent(recent)))
+                    .orElseGet(() -> upstreamLookup(key, progress));
+        });
+    }
+
+    /** Another instance's 404: answered again while current, and kept here for the lookups after this one. */
+    private Uni<LookupResult> fleetsAbsence(ConversationKey key, Duration age, LookupProgress progress) {
+        if (!changes.isAbsenceCurrent(key, age)) {
+            return upstreamLookup(key, progress);
+        }
+        staleStore.adoptAbsence(key, age);
+        return Uni.createFrom().failure(ConversationNotFoundException.remembered(age));
     }
 
     private boolean isCurrent(ConversationKey key, StaleCopy copy) {
@@ -140,9 +162,19 @@ public class LookupService {
                     return keep(key, LookupResult.fresh(document.json()), document.ids(), alreadyOld);
                 })
                 .onFailure(ConversationNotFoundException.class).invoke(() -> {
-                    // Out of the contact's reach now: a later failure must not bring it back.
-                    staleStore.forget(key);
-                    sharedCopies.forget(key);
+                    // Out of the contact's reach now: a later failure must not bring its copy back.
+                    Duration alreadyOld = Duration.ofNanos(System.nanoTime() - startedNanos);
+                    if (absentFor.isZero()) {
+                        staleStore.forget(key);
+                    } else {
+                        staleStore.rememberAbsence(key, alreadyOld);
+                    }
+                    // The fleet reads 404s where it reads copies: only while copies are answered.
+                    if (freshFor.isZero()) {
+                        sharedCopies.forget(key);
+                    } else {
+                        sharedCopies.keepAbsence(key, absentFor, alreadyOld);
+                    }
                 });
     }
 
@@ -162,6 +194,10 @@ public class LookupService {
         return sharedCopies.read(key).flatMap(shared -> {
             if (shared.isEmpty()) {
                 // A fresh answer may have landed here since the first look.
+                return served(key, staleStore.recall(key), failure, "the");
+            }
+            if (shared.get().absent()) {
+                // The fleet's latest answer was a 404: there is no good copy to serve.
                 return served(key, staleStore.recall(key), failure, "the");
             }
             StaleCopy fleetCopy = asStaleCopy(shared.get());

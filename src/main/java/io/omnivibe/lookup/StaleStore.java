@@ -19,7 +19,8 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Last good copies of conversations, served when the upstream fails. Bounded in bytes, in
+ * Last good copies of conversations, served when the upstream fails, and the upstream's 404s
+ * (a conversation it does not have, remembered as an absence in its place). Bounded in bytes, in
  * entries and in age ({@code lookup.stale.*}), so that memory stays flat whatever the callers
  * look up and nothing very old is served.
  * <p>
@@ -43,6 +44,17 @@ class StaleStore {
 
     /** {@code storedAtNanos}: when the fetch began; the document is as of some moment since. */
     private record Entry(byte[] json, String etag, DocumentIds ids, long storedAtNanos) {
+
+        private static final byte[] NO_BODY = {};
+
+        /** The upstream's 404: weighed as an entry without a body, so that absences are bounded with the copies. */
+        static Entry absence(long storedAtNanos) {
+            return new Entry(NO_BODY, "", DocumentIds.NONE, storedAtNanos);
+        }
+
+        boolean absent() {
+            return json == NO_BODY;
+        }
     }
 
     private final Cache<ConversationKey, Entry> copies;
@@ -112,6 +124,7 @@ class StaleStore {
      *
      * @return the copy to serve: the newer of the two; the one held here, or none, when the fleet's
      *         is older than {@code lookup.stale.max-age-ms} (an instance with a longer maximum age wrote it)
+     *         or a 404 read here is newer
      */
     Optional<StaleCopy> adopt(ConversationKey key, StaleCopy copy) {
         if (copy.age().toNanos() >= maxAgeNanos) {
@@ -124,17 +137,48 @@ class StaleStore {
         Entry fleets = new Entry(copy.json(), copy.etag(), copy.ids(), now - copy.age().toNanos());
         Entry kept = copies.asMap().merge(key, fleets,
                 (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
-        return Optional.of(kept == fleets ? copy : new StaleCopy(kept.json(), kept.etag(), kept.ids(), Duration.ofNanos(now - kept.storedAtNanos())));
+        if (kept == fleets) {
+            return Optional.of(copy);
+        }
+        // A 404 read here since is newer than the fleet's copy: there is nothing to serve.
+        return kept.absent() ? Optional.empty()
+                : Optional.of(new StaleCopy(kept.json(), kept.etag(), kept.ids(), Duration.ofNanos(now - kept.storedAtNanos())));
     }
 
     void forget(ConversationKey key) {
         copies.invalidate(key);
     }
 
+    /**
+     * Keeps the upstream's 404 for a conversation, from a call that began {@code alreadyOld} ago,
+     * in place of its copy: out of the contact's reach now, a later failure must not bring it back.
+     */
+    void rememberAbsence(ConversationKey key, Duration alreadyOld) {
+        copies.put(key, Entry.absence(ticker.read() - alreadyOld.toNanos()));
+    }
+
+    /** Keeps another instance's 404 as old as it is, unless what is held here is newer. */
+    void adoptAbsence(ConversationKey key, Duration age) {
+        if (age.toNanos() >= maxAgeNanos) {
+            return;
+        }
+        Entry fleets = Entry.absence(ticker.read() - age.toNanos());
+        copies.asMap().merge(key, fleets, (held, adopted) -> held.storedAtNanos() - adopted.storedAtNanos() >= 0 ? held : adopted);
+    }
+
+    /** How long ago the upstream last answered 404 for this conversation, when that is its latest answer here. */
+    Optional<Duration> recallAbsence(ConversationKey key) {
+        long now = ticker.read();
+        Entry entry = copies.getIfPresent(key);
+        return entry != null && entry.absent() && now - entry.storedAtNanos() < maxAgeNanos
+                ? Optional.of(Duration.ofNanos(now - entry.storedAtNanos()))
+                : Optional.empty();
+    }
+
     Optional<StaleCopy> recall(ConversationKey key) {
         long now = ticker.read();
         return Optional.ofNullable(copies.getIfPresent(key))
-                .filter(entry -> now - entry.storedAtNanos() < maxAgeNanos)
+                .filter(entry -> !entry.absent() && now - entry.storedAtNanos() < maxAgeNanos)
                 .map(entry -> new StaleCopy(entry.json(), entry.etag(), entry.ids(), Duration.ofNanos(now - entry.storedAtNanos())));
     }
 

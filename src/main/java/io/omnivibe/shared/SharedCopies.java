@@ -19,8 +19,8 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Good copies shared by every instance naming the same Redis and namespace: each good answer is
- * written (expiring at the copies' maximum age, counted from when its fetch began), and any
+ * Good copies shared by every instance naming the same Redis and namespace, and the upstream's 404s
+ * in their place: each good answer is written (expiring at the copies' maximum age, counted from when its fetch began), and any
  * instance, also one that just started, can read it. A value is the lifetime it was written with,
  * the document's ids, the entity tag and the body, sealed ({@link Sealing}). A copy's age is that
  * lifetime less what Redis says is left of it: counted on Redis's clock alone, so instances whose
@@ -30,6 +30,8 @@ import io.vertx.mutiny.redis.client.Response;
 public class SharedCopies {
 
     private static final byte FORMAT = 3;
+    /** The upstream's 404 in place of a copy: the format and its lifetime only. */
+    private static final byte ABSENCE_FORMAT = 4;
     /** Format, lifetime in milliseconds, the document's three ids, entity tag length. */
     private static final int HEADER_BYTES = 1 + Long.BYTES + 3 * Long.BYTES + Short.BYTES;
 
@@ -73,6 +75,28 @@ public class SharedCopies {
                 });
     }
 
+    /**
+     * Writes the upstream's 404 for a conversation, read by a call that began {@code alreadyOld}
+     * ago, in place of the fleet's copy, to be kept {@code absentFor} from that call: another
+     * instance then answers it without an upstream call, and no instance serves the copy it replaces.
+     */
+    public void keepAbsence(ConversationKey key, Duration absentFor, Duration alreadyOld) {
+        long timeLeftMs = absentFor.toMillis() - alreadyOld.toMillis();
+        if (!store.enabled()) {
+            return;
+        }
+        if (timeLeftMs <= 0) {
+            forget(key);
+            return;
+        }
+        String redisKey = redisKey(key);
+        byte[] plain = ByteBuffer.allocate(1 + Long.BYTES).put(ABSENCE_FORMAT).putLong(absentFor.toMillis()).array();
+        byte[] sealed = store.sealing().seal(plain, redisKey.getBytes(StandardCharsets.UTF_8));
+        store.send(SharedStore.Operation.WRITE, Request.cmd(Command.SET).arg(redisKey).arg(sealed).arg("PX").arg(timeLeftMs))
+                .subscribe().with(written -> {
+                });
+    }
+
     /** Removes the fleet's copy of a conversation the upstream no longer shows, without waiting. */
     public void forget(ConversationKey key) {
         if (!store.enabled()) {
@@ -103,7 +127,7 @@ public class SharedCopies {
     }
 
     private static SharedCopy olderBy(SharedCopy copy, Duration roundTrip) {
-        return new SharedCopy(copy.json(), copy.etag(), copy.ids(), copy.age().plus(roundTrip));
+        return new SharedCopy(copy.json(), copy.etag(), copy.ids(), copy.age().plus(roundTrip), copy.absent());
     }
 
     private Optional<SharedCopy> open(long timeLeftMs, Response value, String redisKey) {
@@ -113,19 +137,23 @@ public class SharedCopies {
             return Optional.empty();
         }
         ByteBuffer copy = ByteBuffer.wrap(plain.get());
+        byte format = copy.get();
         // A copy of another format (an instance of another version wrote it), or one whose time
         // left is not known (it expired, or was written, between the two reads): its age cannot be known.
-        if (copy.get() != FORMAT || timeLeftMs < 0) {
+        if (format != FORMAT && format != ABSENCE_FORMAT || timeLeftMs < 0) {
             return Optional.empty();
         }
         long lifetimeMs = copy.getLong();
+        if (format == ABSENCE_FORMAT) {
+            return Optional.of(SharedCopy.absence(Duration.ofMillis(Math.max(0, lifetimeMs - timeLeftMs))));
+        }
         DocumentIds ids = new DocumentIds(copy.getLong(), copy.getLong(), copy.getLong());
         byte[] tag = new byte[copy.getShort()];
         copy.get(tag);
         byte[] json = new byte[copy.remaining()];
         copy.get(json);
         Duration age = Duration.ofMillis(Math.max(0, lifetimeMs - timeLeftMs));
-        return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), ids, age));
+        return Optional.of(new SharedCopy(json, new String(tag, StandardCharsets.US_ASCII), ids, age, false));
     }
 
     private String redisKey(ConversationKey key) {

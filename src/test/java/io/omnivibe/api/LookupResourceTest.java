@@ -143,6 +143,40 @@ class LookupResourceTest {
         upstream.verify(1, getRequestedFor(urlPathEqualTo(conversation.upstreamPath())));
     }
 
+    @Test
+    void aMissingConversationPolledWithinTheWindowCostsOneUpstreamCall() {
+        TestConversation conversation = TestConversation.fresh();
+        upstream.stubFor(OmnivibeStub.missing(conversation));
+
+        given().when().get(conversation.lookupPath()).then().statusCode(404).header("X-Cache", nullValue());
+        given().when().get(conversation.lookupPath())
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .header("X-Cache", equalTo("HIT"))
+                .header("Age", matchesPattern("[0-9]+"))
+                .body("type", equalTo("urn:omnivibe-lookup:problem:conversation-not-found"))
+                .body("detail", equalTo("The upstream has no such conversation for this inbox and contact."));
+        // Within the window of 5 s (lookup.not-found.fresh-for-ms): status and header only, to poll fast.
+        for (int poll = 0; poll < 98; poll++) {
+            given().when().get(conversation.lookupPath()).then().statusCode(404).header("X-Cache", equalTo("HIT"));
+        }
+
+        upstream.verify(1, getRequestedFor(urlPathEqualTo(conversation.upstreamPath())));
+    }
+
+    @Test
+    void aProxys404IsNeverRemembered() {
+        TestConversation conversation = TestConversation.fresh();
+        upstream.stubFor(get(urlPathEqualTo(conversation.upstreamPath()))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "text/html").withBody("<html>Not Found</html>")));
+
+        for (int poll = 0; poll < 3; poll++) {
+            given().when().get(conversation.lookupPath()).then().statusCode(502).header("X-Cache", nullValue());
+        }
+
+        upstream.verify(3, getRequestedFor(urlPathEqualTo(conversation.upstreamPath())));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "/inboxes/abc/contacts/def/conversations/0",

@@ -20,11 +20,11 @@ class ChangeMarksTest {
     private static final ConversationKey KEY = new ConversationKey("inbox", "contact-1", 42);
     private static final DocumentIds IDS = new DocumentIds(7, 42, 55);
 
-    private final ChangeMarks marks = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
+    private final ChangeMarks marks = new ChangeMarks(true, HOUR, HOUR, SHORT, new SimpleMeterRegistry());
 
     @Test
     void withoutWebhooksTheWindowAloneDecides() {
-        ChangeMarks withoutWebhooks = new ChangeMarks(false, SHORT, SHORT, new SimpleMeterRegistry());
+        ChangeMarks withoutWebhooks = new ChangeMarks(false, SHORT, SHORT, SHORT, new SimpleMeterRegistry());
 
         assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
         assertThat(withoutWebhooks.isCurrent(KEY, DocumentIds.NONE, SHORT)).isFalse();
@@ -43,7 +43,7 @@ class ChangeMarksTest {
         marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
         for (ChangeMark mark : List.of(new ChangeMark.Conversation(7, 42), new ChangeMark.ContactIdentifier("contact-1"),
                 new ChangeMark.Contact(55))) {
-            ChangeMarks fresh = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
+            ChangeMarks fresh = new ChangeMarks(true, HOUR, HOUR, SHORT, new SimpleMeterRegistry());
             fresh.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
             fresh.mark(List.of(mark));
 
@@ -73,6 +73,32 @@ class ChangeMarksTest {
 
         assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(4))).isTrue();
         assertThat(marks.isCurrent(KEY, DocumentIds.NONE, Duration.ofSeconds(6))).isFalse();
+    }
+
+    @Test
+    void aRemembered404IsCurrentUntilAConversationAppearsForItsContactIdentifier() {
+        marks.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
+
+        assertThat(marks.isAbsenceCurrent(KEY, Duration.ofMinutes(59))).as("vouched for: the long window").isTrue();
+        assertThat(marks.isAbsenceCurrent(KEY, HOUR)).isFalse();
+
+        marks.mark(List.of(new ChangeMark.Conversation(7, 42), new ChangeMark.Contact(55)));
+        assertThat(marks.isAbsenceCurrent(KEY, Duration.ofMinutes(1))).as("ids a 404 does not carry").isTrue();
+
+        marks.mark(List.of(new ChangeMark.ContactIdentifier("contact-1")));
+        assertThat(marks.isAbsenceCurrent(KEY, Duration.ofMillis(1))).as("a conversation created for its contact identifier").isFalse();
+        assertThat(marks.isAbsenceCurrent(KEY, Duration.ZERO.minusMillis(100))).as("read after it").isTrue();
+    }
+
+    @Test
+    void a404IsKeptAtLeastItsOwnWindowEvenWithCopiesOff() {
+        ChangeMarks copiesOff = new ChangeMarks(true, Duration.ZERO, SHORT, SHORT, new SimpleMeterRegistry());
+        copiesOff.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
+
+        assertThat(copiesOff.isAbsenceCurrent(KEY, Duration.ofSeconds(4))).isTrue();
+        assertThat(copiesOff.isAbsenceCurrent(KEY, SHORT)).isFalse();
+        copiesOff.mark(List.of(new ChangeMark.ContactIdentifier("contact-1")));
+        assertThat(copiesOff.isAbsenceCurrent(KEY, Duration.ofMillis(1))).as("its change is remembered as long as the 404").isFalse();
     }
 
     @Test
@@ -108,7 +134,7 @@ class ChangeMarksTest {
 
     @Test
     void theOldestChangesArePushedOutFirst() {
-        ChangeMarks small = new ChangeMarks(true, HOUR, SHORT, new SimpleMeterRegistry());
+        ChangeMarks small = new ChangeMarks(true, HOUR, HOUR, SHORT, new SimpleMeterRegistry());
         small.vouchFrom(System.nanoTime() - HOUR.toNanos(), () -> true);
         ChangeMark first = new ChangeMark.Contact(1);
         small.mark(List.of(first));

@@ -73,6 +73,27 @@ public class WebhooksTest {
     WireMockServer upstream;
 
     @Test
+    void aMissingConversationIsAskedForOnceUntilItIsCreated() {
+        ChatwootConversation conversation = ChatwootConversation.fresh();
+        upstream.stubFor(OmnivibeStub.missing(conversation.address()));
+
+        lookUp(conversation).then().statusCode(404).header("X-Cache", (String) null);
+        for (int poll = 0; poll < 20; poll++) {
+            lookUp(conversation).then().statusCode(404).header("X-Cache", "HIT")
+                    .body("type", equalTo("urn:omnivibe-lookup:problem:conversation-not-found"));
+        }
+        assertThat(upstreamCalls(conversation)).as("remembered for the hour's window").isEqualTo(1);
+
+        // Display ids only grow: the one a caller polled for can come to exist.
+        upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));
+        deliver(conversation.conversationCreated()).then().statusCode(200).body("outcome", equalTo("applied"));
+
+        lookUp(conversation).then().statusCode(200).header("X-Cache", (String) null);
+        lookUp(conversation).then().statusCode(200).header("X-Cache", "HIT");
+        assertThat(upstreamCalls(conversation)).isEqualTo(2);
+    }
+
+    @Test
     void aConversationNobodyWritesToIsReadFromTheUpstreamOnce() {
         ChatwootConversation conversation = ChatwootConversation.fresh();
         upstream.stubFor(OmnivibeStub.answering(conversation.address(), conversation.document("hello")));

@@ -46,6 +46,31 @@ class StaleStoreTest {
     }
 
     @Test
+    void a404TakesTheCopysPlaceAndIsNeverServedAsOne() {
+        store.remember(key(1), LookupResult.fresh(body("{}")), DocumentIds.NONE, Duration.ZERO);
+        store.rememberAbsence(key(1), Duration.ofSeconds(1));
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+
+        assertThat(store.recall(key(1))).as("no copy to fall back on").isEmpty();
+        assertThat(store.recallAbsence(key(1))).contains(Duration.ofSeconds(3));
+        assertThat(store.adopt(key(1), new StaleCopy(body("{}"), "tag", DocumentIds.NONE, Duration.ofSeconds(4))))
+                .as("the fleet's older copy").isEmpty();
+        assertThat(store.adopt(key(1), new StaleCopy(body("{}"), "tag", DocumentIds.NONE, Duration.ofSeconds(1))))
+                .as("the fleet's newer copy").isPresent();
+        assertThat(store.recallAbsence(key(1))).isEmpty();
+    }
+
+    @Test
+    void absencesCountAgainstTheEntriesBound() {
+        for (long id = 1; id <= 5; id++) {
+            store.rememberAbsence(key(id), Duration.ZERO);
+        }
+        store.cleanUp();
+
+        assertThat(store.size()).isEqualTo(3);
+    }
+
+    @Test
     void forgetsCopiesOlderThanTheMaximumAge() {
         store.remember(key(1), LookupResult.fresh(body("{}")), DocumentIds.NONE, Duration.ZERO);
         nanos.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());

@@ -35,6 +35,7 @@ import io.omnivibe.testing.Bodies;
 import io.omnivibe.testing.Callers;
 import io.omnivibe.testing.EmbeddedRedis;
 import io.omnivibe.testing.Fleet;
+import io.omnivibe.testing.OmnivibeStub;
 import io.omnivibe.testing.PackagedService;
 import io.omnivibe.testing.TestConversation;
 
@@ -143,6 +144,25 @@ class FleetIT {
                 assertThat(recent.headers().firstValue("X-Cache")).hasValue("HIT");
                 assertThat(recent.headers().firstValue("Age")).isPresent();
                 assertThat(recent.body()).isEqualTo(CONVERSATION);
+            }
+        }
+        assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aConversationTheUpstreamDoesNotHaveCostsTheFleetOneCallWithinTheWindow() throws Exception {
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_FRESH_FOR_MS", "60000"));
+        TestConversation missing = TestConversation.fresh();
+        upstream.stubFor(OmnivibeStub.missing(missing));
+        assertThat(instances.get(0).get(missing.lookupPath()).statusCode()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.keys().stream().anyMatch(key -> key.contains(":copy:")));
+
+        for (PackagedService instance : instances) {
+            for (int poll = 0; poll < 3; poll++) {
+                HttpResponse<byte[]> remembered = instance.get(missing.lookupPath());
+                assertThat(remembered.statusCode()).isEqualTo(404);
+                assertThat(remembered.headers().firstValue("X-Cache")).hasValue("HIT");
+                assertThat(new String(remembered.body(), StandardCharsets.UTF_8)).contains("conversation-not-found");
             }
         }
         assertThat(upstreamCalls()).isEqualTo(1);

@@ -39,6 +39,12 @@ public record ChatwootConversation(TestConversation address, long inboxId, long 
                 .formatted(RANDOM.nextInt(1_000_000), text, contactId, inboxId, conversationData(address.conversationId()));
     }
 
+    /** {@code conversation_created}: the conversation's webhook data, its display id the payload's {@code id}. */
+    public String conversationCreated() {
+        String data = conversationData(address.conversationId());
+        return "{\"event\":\"conversation_created\"," + data.substring(1);
+    }
+
     /** {@code conversation_status_changed}, from a Chatwoot whose {@code id} is the internal one (a fork's push data). */
     public String statusChangedWithInternalId() {
         String data = conversationData(internalId);

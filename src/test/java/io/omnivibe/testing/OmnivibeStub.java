@@ -45,6 +45,11 @@ public class OmnivibeStub implements QuarkusTestResourceLifecycleManager {
                 .withHeader("Content-Type", "application/json; charset=utf-8").withBody(body));
     }
 
+    /** The upstream without {@code conversation}: Chatwoot's 404. */
+    public static MappingBuilder missing(TestConversation conversation) {
+        return get(urlPathEqualTo(conversation.upstreamPath())).willReturn(notFound());
+    }
+
     /** The upstream's 404, as Chatwoot writes it: JSON. */
     public static ResponseDefinitionBuilder notFound() {
         return aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
