@@ -11,7 +11,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The package layout is the architecture (see docs/architecture.md): a lookup flows
- * api → lookup → resilience → upstream, observability and health sit at the side, shared (the
+ * api → lookup → resilience → upstream, callers (who a lookup is for) beside them, observability and health sit at the side, shared (the
  * store a fleet shares through Redis) below lookup and resilience, changes (what Chatwoot's
  * webhooks make stale, and how the fleet hears it) below lookup and beside shared, process (what
  * ends a broken process) below them all, and no package reaches back up.
@@ -26,6 +26,7 @@ class ArchitectureTest {
     void dependenciesPointOneWay() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api").definedBy("io.omnivibe.api..")
+                .layer("callers").definedBy("io.omnivibe.callers..")
                 .layer("lookup").definedBy("io.omnivibe.lookup..")
                 .layer("resilience").definedBy("io.omnivibe.resilience..")
                 .layer("observability").definedBy("io.omnivibe.observability..")
@@ -38,12 +39,13 @@ class ArchitectureTest {
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("health").mayNotBeAccessedByAnyLayer()
                 .whereLayer("lookup").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("callers").mayOnlyBeAccessedByLayers("api", "lookup", "resilience")
                 .whereLayer("resilience").mayOnlyBeAccessedByLayers("api", "lookup", "health")
                 .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "resilience")
                 .whereLayer("changes").mayOnlyBeAccessedByLayers("api", "lookup", "health")
                 .whereLayer("shared").mayOnlyBeAccessedByLayers("lookup", "resilience", "health", "changes")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("api", "lookup", "resilience", "observability", "shared", "changes")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("lookup", "resilience", "shared", "changes")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("callers", "lookup", "resilience", "shared", "changes")
                 .whereLayer("process").mayOnlyBeAccessedByLayers("api", "lookup", "upstream")
                 .check(SERVICE);
     }

@@ -3,6 +3,7 @@ package io.omnivibe.api;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.omnivibe.callers.CallerIdentity;
 import io.omnivibe.lookup.LookupResult;
 import io.omnivibe.lookup.LookupService;
 import io.omnivibe.observability.LookupObserver;
@@ -29,6 +31,7 @@ import io.omnivibe.upstream.model.Conversation;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 
 /** The lookup endpoint: the upstream's conversation JSON, byte for byte. */
 @Path(LookupResource.ROUTE)
@@ -41,10 +44,12 @@ public class LookupResource {
 
     private final LookupService service;
     private final LookupObserver observer;
+    private final CallerIdentity callers;
 
-    LookupResource(LookupService service, LookupObserver observer) {
+    LookupResource(LookupService service, LookupObserver observer, CallerIdentity callers) {
         this.service = service;
         this.observer = observer;
+        this.callers = callers;
     }
 
     @GET
@@ -107,8 +112,9 @@ public class LookupResource {
             @RestPath("conversation_id") String conversationId,
             @Parameter(description = "Entity tags of documents the caller already has (from ETag); when one is current, "
                     + "the answer is 304 without a body.")
-            @RestHeader(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        LookupProgress progress = service.begin();
+            @RestHeader(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+            @Context HttpServerRequest request) {
+        LookupProgress progress = service.begin(callers.of(request));
         Span requestSpan = Span.current();
         ConversationKey key;
         try {

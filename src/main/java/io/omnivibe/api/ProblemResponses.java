@@ -22,6 +22,7 @@ import io.omnivibe.process.FatalErrors;
 import io.omnivibe.resilience.Failures;
 import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.resilience.RetryAfterBeyondBudgetException;
+import io.omnivibe.resilience.ShareSpentException;
 import io.omnivibe.resilience.UpstreamState;
 import io.omnivibe.upstream.BodyBudgetSpentException;
 import io.omnivibe.upstream.ConversationNotFoundException;
@@ -133,8 +134,10 @@ public class ProblemResponses {
 
     @ServerExceptionMapper
     RestResponse<Problem> callLimit(RateLimitException e) {
-        return retryLater(ProblemType.UPSTREAM_CALL_LIMIT,
-                "This service's upstream calls for the last minute are spent; the upstream's quota is shared by all callers.",
+        return retryLater(ProblemType.UPSTREAM_CALL_LIMIT, e instanceof ShareSpentException
+                ? "Your share of this service's upstream calls is spent while other callers want theirs; the upstream's quota"
+                        + " is shared by all callers."
+                : "This service's upstream calls for the last minute are spent; the upstream's quota is shared by all callers.",
                 Duration.ofMillis(e.getRetryAfterMillis()));
     }
 

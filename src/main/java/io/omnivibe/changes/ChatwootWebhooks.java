@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.omnivibe.config.AddressRanges;
 import io.omnivibe.config.LookupPolicy;
 import io.quarkus.runtime.Startup;
 
@@ -80,7 +81,7 @@ public class ChatwootWebhooks {
     private final ChangeFeed feed;
     private final ObjectMapper mapper;
     private final DeliveryProof proof;
-    private final DeliverySources sources;
+    private final AddressRanges sources;
     private final Duration replayWindow;
     private final SeenDeliveries seen;
     private final Map<Result, Counter> deliveries = new EnumMap<>(Result.class);
@@ -93,7 +94,7 @@ public class ChatwootWebhooks {
         LookupPolicy.Webhooks webhooks = policy.webhooks();
         this.replayWindow = Duration.ofMillis(webhooks.replayWindowMs());
         this.proof = webhooks.secret().map(secret -> new DeliveryProof(secret, webhooks.signed(), replayWindow)).orElse(null);
-        this.sources = new DeliverySources(webhooks.allowedSources());
+        this.sources = new AddressRanges("lookup.webhooks.allowed-sources", webhooks.allowedSources());
         this.seen = new SeenDeliveries(replayWindow);
         String description = "Webhook deliveries by result: applied (copies made stale), ignored (an event that changes no"
                 + " document), unmapped (no id to map), duplicate, unauthorized (signature, timestamp or URL secret wrong),"
@@ -124,7 +125,7 @@ public class ChatwootWebhooks {
         if (!enabled()) {
             return Sender.UNKNOWN;
         }
-        if (sources.restricted() && !sources.allows(peer)) {
+        if (!sources.isEmpty() && !sources.contains(peer)) {
             deliveries.get(Result.FORBIDDEN).increment();
             if (forbiddenWarning.now()) {
                 LOG.warnf("Webhook delivery refused (403): it does not come from lookup.webhooks.allowed-sources; if Chatwoot's"
@@ -144,7 +145,7 @@ public class ChatwootWebhooks {
                 return Sender.WRONG_URL_SECRET;
             }
         }
-        return sources.restricted() ? Sender.KNOWN : Sender.UNKNOWN;
+        return sources.isEmpty() ? Sender.UNKNOWN : Sender.KNOWN;
     }
 
     /**

@@ -58,6 +58,8 @@ public interface LookupPolicy {
 
     Upstream upstream();
 
+    Callers callers();
+
     Retry retry();
 
     CircuitBreaker circuitBreaker();
@@ -78,6 +80,22 @@ public interface LookupPolicy {
          * since. 0: only the freshness window.
          */
         long freshForMs();
+    }
+
+    /**
+     * Who a caller is, for sharing the cap on upstream calls fairly between callers: the connection's
+     * peer address unless set otherwise.
+     */
+    interface Callers {
+        /**
+         * Proxies (addresses, CIDR ranges) trusted to say in {@code X-Forwarded-For} whom they forward
+         * for: from one of them, the caller is the right-most address none of them added. Unset: the
+         * peer is the caller, whatever the header says.
+         */
+        Optional<List<String>> trustedProxies();
+
+        /** A request header whose value is the caller (an API key, a tenant); requests without it go by address. */
+        Optional<String> header();
     }
 
     interface Upstream {

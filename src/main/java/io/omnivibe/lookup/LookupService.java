@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.omnivibe.callers.Caller;
 import io.omnivibe.changes.ChangeMarks;
 import io.omnivibe.config.LookupPolicy;
 import io.omnivibe.process.FatalErrors;
@@ -57,9 +58,9 @@ public class LookupService {
         this.absentFor = Duration.ofMillis(policy.absentForMs());
     }
 
-    /** Starts the clock of a lookup: its budget runs from now. */
-    public LookupProgress begin() {
-        return new LookupProgress(budget);
+    /** Starts the clock of a lookup for {@code caller}: its budget runs from now. */
+    public LookupProgress begin(Caller caller) {
+        return new LookupProgress(budget, caller);
     }
 
     /**

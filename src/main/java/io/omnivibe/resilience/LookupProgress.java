@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.omnivibe.callers.Caller;
+
 /**
- * One lookup as it goes: when it started, when its budget runs out, how many upstream attempts it
- * made, and whether it joined an identical lookup's call instead (then it made none).
+ * One lookup as it goes: whom it is for, when it started, when its budget runs out, how many
+ * upstream attempts it made, and whether it joined an identical lookup's call instead (then it made none).
  */
 public final class LookupProgress {
 
@@ -14,14 +16,21 @@ public final class LookupProgress {
 
     private final long startedNanos = System.nanoTime();
     private final long expiresAtNanos;
+    private final Caller caller;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile boolean joinedCallInFlight;
     /** A permit of the call cap taken for the next attempt before the circuit was entered. */
     private volatile boolean permitTaken;
     private volatile Throwable lastFailure;
 
-    public LookupProgress(Duration budget) {
+    public LookupProgress(Duration budget, Caller caller) {
         this.expiresAtNanos = startedNanos + budget.toNanos();
+        this.caller = caller;
+    }
+
+    /** Whom the lookup is for: its upstream call comes out of that caller's share. */
+    Caller caller() {
+        return caller;
     }
 
     /**

@@ -56,6 +56,9 @@ import io.vertx.core.Vertx;
  * what it is. While the circuit is open or half-open every permit is taken inside it: a lookup
  * the circuit refuses spends none, and a trial the cap refuses counts as failed, so the circuit
  * opens again rather than closing without a call.</li>
+ * <li>before that first permit, the lookup's caller must be within its share of the cap
+ * ({@link CallerShares}): over it, the lookup is refused as over the cap, so that one caller cannot
+ * spend what the others need. With a shared store each instance shares out what it calls.</li>
  * </ol>
  * SmallRye Fault Tolerance applies the strategies of one guard in a fixed order (retry outside the
  * circuit breaker, circuit breaker outside the bulkhead), so the three layers are three guards.
@@ -106,7 +109,10 @@ public class UpstreamGuard {
     private final InstanceCallCap instanceCap;
     /** The fleet's cap when a shared store is named and there is a cap; null otherwise. */
     private final FleetCallCap fleetCap;
+    /** The cap shared fairly between callers, when there is a cap; null otherwise. */
+    private final CallerShares shares;
     private final Counter refusals;
+    private final Counter shareRefusals;
     private final Duration attemptTimeout;
     private final int maxRetries;
     private final RetryBackoff backoff;
@@ -126,7 +132,14 @@ public class UpstreamGuard {
                 .withBulkhead().limit(policy.bulkhead().maxInFlight()).queueSize(1).done()
                 .build();
         this.refusals = Counter.builder("omnivibe.upstream.calls.refused")
-                .description("Upstream calls not made because the cap on calls per minute was reached")
+                .description("Upstream calls not made: the cap on calls per minute was reached (cap), or the caller's"
+                        + " share of it while others wanted theirs (share)")
+                .tag("reason", "cap")
+                .register(registry);
+        this.shareRefusals = Counter.builder("omnivibe.upstream.calls.refused")
+                .description("Upstream calls not made: the cap on calls per minute was reached (cap), or the caller's"
+                        + " share of it while others wanted theirs (share)")
+                .tag("reason", "share")
                 .register(registry);
         LookupPolicy.CircuitBreaker breaker = policy.circuitBreaker();
         this.circuit = TypedGuard.create(new DocumentStage())
@@ -169,7 +182,12 @@ public class UpstreamGuard {
                         Duration.ofMillis(policy.shortestAttemptMs()))
                 : null;
         this.instanceCap = callsPerMinute > 0 && fleetCap == null ? new InstanceCallCap(callsPerMinute) : null;
+        this.shares = callsPerMinute > 0 ? new CallerShares(callsPerMinute) : null;
         if (callsPerMinute > 0) {
+            Gauge.builder("omnivibe.callers.active", shares, CallerShares::active)
+                    .description("Callers that asked for upstream calls in the last share window (at most "
+                            + CallerShares.MAX_CALLERS + " are told apart)")
+                    .register(registry);
             // The cap as a series, so that a dashboard can draw the calls made against it.
             Gauge.builder("omnivibe.upstream.calls.per.minute.cap", () -> callsPerMinute)
                     .description("The cap on upstream calls a minute: the fleet's, shared through Redis, or this instance's")
@@ -210,10 +228,18 @@ public class UpstreamGuard {
         if (state.circuitState() != CircuitBreakerState.CLOSED) {
             return guardedAttempts(key, lastGood, progress);
         }
+        if (shares != null) {
+            Optional<ShareSpentException> overShare = shares.admit(progress.caller());
+            if (overShare.isPresent()) {
+                shareRefusals.increment();
+                return CompletableFuture.failedFuture(overShare.get());
+            }
+        }
         if (instanceCap != null) {
             Optional<RateLimitException> refused = instanceCap.take();
             if (refused.isPresent()) {
                 refusals.increment();
+                shares.notMade(progress.caller());
                 return CompletableFuture.failedFuture(refused.get());
             }
             progress.permitTaken();
@@ -221,7 +247,12 @@ public class UpstreamGuard {
         }
         if (fleetCap != null) {
             return fleetCap.permit(progress)
-                    .onFailure(RateLimitException.class).invoke(() -> refusals.increment())
+                    .onFailure().invoke(failure -> {
+                        shares.notMade(progress.caller());
+                        if (failure instanceof RateLimitException) {
+                            refusals.increment();
+                        }
+                    })
                     .subscribeAsCompletionStage()
                     .thenCompose(granted -> {
                         progress.permitTaken();

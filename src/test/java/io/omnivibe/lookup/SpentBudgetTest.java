@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.omnivibe.callers.Caller;
 import io.omnivibe.resilience.LookupProgress;
 import io.omnivibe.resilience.LookupTimeoutException;
 import io.omnivibe.testing.Bodies;
@@ -55,11 +56,11 @@ class SpentBudgetTest {
         ConversationKey key = new ConversationKey(conversation.inboxIdentifier(), conversation.contactIdentifier(),
                 conversation.conversationId());
 
-        assertThatThrownBy(() -> lookups.lookup(key, new LookupProgress(Duration.ZERO)).await().atMost(PATIENCE))
+        assertThatThrownBy(() -> lookups.lookup(key, new LookupProgress(Duration.ZERO, Caller.UNKNOWN)).await().atMost(PATIENCE))
                 .isInstanceOf(LookupTimeoutException.class);
         assertThat(upstreamCalls()).isZero();
 
-        LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5))).await().atMost(PATIENCE);
+        LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5), Caller.UNKNOWN)).await().atMost(PATIENCE);
         assertThat(next.json()).isEqualTo(CONVERSATION);
         assertThat(upstreamCalls()).isEqualTo(1);
     }
@@ -73,11 +74,11 @@ class SpentBudgetTest {
                 conversation.conversationId());
 
         CompletableFuture<LookupResult> almostSpent = new CompletableFuture<>();
-        vertx.getOrCreateContext().runOnContext(onAnEventLoop -> lookups.lookup(key, new LookupProgress(Duration.ofNanos(900_000)))
+        vertx.getOrCreateContext().runOnContext(onAnEventLoop -> lookups.lookup(key, new LookupProgress(Duration.ofNanos(900_000), Caller.UNKNOWN))
                 .subscribe().with(almostSpent::complete, almostSpent::completeExceptionally));
         assertThat(almostSpent).failsWithin(PATIENCE).withThrowableThat().havingCause().isInstanceOf(LookupTimeoutException.class);
 
-        LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5))).await().atMost(PATIENCE);
+        LookupResult next = lookups.lookup(key, new LookupProgress(Duration.ofSeconds(5), Caller.UNKNOWN)).await().atMost(PATIENCE);
         assertThat(next.json()).isEqualTo(CONVERSATION);
     }
 

@@ -1,4 +1,4 @@
-package io.omnivibe.changes;
+package io.omnivibe.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,32 +13,33 @@ import io.netty.util.NetUtil;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
- * The addresses deliveries may come from ({@code lookup.webhooks.allowed-sources}): Chatwoot's
- * egress addresses or ranges, written as {@code 203.0.113.7} or {@code 203.0.113.0/24} (IPv6
- * too). Unset: any address. Only literal addresses: a name would need a lookup, and its answer
- * could change under the check.
+ * A list of IP addresses and ranges from a setting, written as {@code 203.0.113.7} or
+ * {@code 203.0.113.0/24} (IPv6 too): Chatwoot's egress for webhooks, the proxies trusted to say who
+ * a caller is. Only literal addresses: a name would need a lookup, and its answer could change
+ * under the check.
  */
-final class DeliverySources {
+public final class AddressRanges {
 
-    private static final String SETTING = "lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES)";
-
+    /** The setting, as start-up names it: {@code lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES)}. */
+    private final String setting;
     private final List<IpSubnetFilterRule> ranges;
 
     /** @throws ConfigurationException naming the first entry that is not an address or a range */
-    DeliverySources(Optional<List<String>> allowed) {
+    public AddressRanges(String property, Optional<List<String>> entries) {
+        this.setting = property + " (" + PolicyRanges.environmentVariable(property) + ")";
         List<IpSubnetFilterRule> parsed = new ArrayList<>();
-        for (String entry : allowed.orElse(List.of())) {
+        for (String entry : entries.orElse(List.of())) {
             parsed.add(range(entry.strip()));
         }
         this.ranges = List.copyOf(parsed);
     }
 
-    private static IpSubnetFilterRule range(String entry) {
+    private IpSubnetFilterRule range(String entry) {
         int slash = entry.indexOf('/');
         String address = slash < 0 ? entry : entry.substring(0, slash);
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
         if (bytes == null) {
-            throw new ConfigurationException(SETTING + " has \"" + entry + "\", which is not an IP address or range"
+            throw new ConfigurationException(setting + " has \"" + entry + "\", which is not an IP address or range"
                     + " (e.g. 203.0.113.7 or 203.0.113.0/24)");
         }
         int longest = bytes.length * 8;
@@ -49,7 +50,7 @@ final class DeliverySources {
             prefix = -1;
         }
         if (prefix < 0 || prefix > longest) {
-            throw new ConfigurationException(SETTING + " has \"" + entry + "\", whose prefix length is not 0 to " + longest);
+            throw new ConfigurationException(setting + " has \"" + entry + "\", whose prefix length is not 0 to " + longest);
         }
         try {
             return new IpSubnetFilterRule(InetAddress.getByAddress(bytes), prefix, IpFilterRuleType.ACCEPT);
@@ -58,15 +59,19 @@ final class DeliverySources {
         }
     }
 
-    /** Whether a list is set: without one, no sender is known before its delivery proves itself. */
-    boolean restricted() {
-        return !ranges.isEmpty();
+    /** Whether the setting names any address. */
+    public boolean isEmpty() {
+        return ranges.isEmpty();
     }
 
-    /** Whether {@code peer}, an IP address in text, is one deliveries may come from; false for anything else. */
-    boolean allows(String peer) {
-        byte[] bytes = peer == null ? null : NetUtil.createByteArrayFromIpAddressString(peer);
-        if (bytes == null) {
+    /** Whether {@code address}, an IP address in text, is in one of the ranges; false for anything else. */
+    public boolean contains(String address) {
+        return contains(address == null ? null : NetUtil.createByteArrayFromIpAddressString(address));
+    }
+
+    /** Whether {@code bytes}, an IPv4 or IPv6 address, is in one of the ranges; false for null. */
+    public boolean contains(byte[] bytes) {
+        if (bytes == null || ranges.isEmpty()) {
             return false;
         }
         try {
