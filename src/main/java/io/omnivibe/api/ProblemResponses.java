@@ -135,7 +135,7 @@ public class ProblemResponses {
     @ServerExceptionMapper
     RestResponse<Problem> callLimit(RateLimitException e) {
         return retryLater(ProblemType.UPSTREAM_CALL_LIMIT, e instanceof ShareSpentException
-                ? "Your share of this service's upstream calls is spent while other callers want theirs; the upstream's quota"
+                ? "Your share of this service's upstream calls is spent for now; the upstream's quota"
                         + " is shared by all callers."
                 : "This service's upstream calls for the last minute are spent; the upstream's quota is shared by all callers.",
                 Duration.ofMillis(e.getRetryAfterMillis()));

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.omnivibe.callers.Caller;
 
 /**
- * The cap on upstream calls, shared fairly between callers (max-min fairness): while two callers or
- * more ask for calls within a window of 10 s (or as long as the cap needs to allow 10 calls, up to
- * its minute), the cap's pace for that window is shared out; a caller that asks for less than an
- * even share gets all it asks for, and what it leaves goes to those who ask for more, evenly. A
- * caller alone is bounded by the cap only. The cap itself still bounds every minute: a caller that
- * spent the minute's calls alone leaves the next one waiting for them to come back, once; from then
- * on the first is held to its share of the pace.
+ * The cap on upstream calls, shared fairly between callers (max-min fairness), at the cap's pace:
+ * over a window of 10 s (or as long as the cap needs to allow 10 calls, up to its minute), the
+ * window's part of the cap is shared out; a caller that asks for less than an even share gets all it
+ * asks for, and what it leaves goes to those who ask for more, evenly. A caller alone may use the
+ * whole of each window's part, and so the whole cap over a minute, but not the minute's cap in a
+ * second: that would leave whoever comes next nothing until the minute is over, which is the outage
+ * this guards against. The cap itself still bounds every minute, as it bounds the fleet.
  * <p>
  * What a caller asked for and was given is counted in ten slots of the window. The share (the
  * water level over what each caller asked for) is worked out again every 100 ms from those counts,
@@ -66,7 +66,8 @@ final class CallerShares {
         long slot = (now - originNanos) / slotNanos;
         Usage usage = usageOf(caller, slot);
         releveled(now, slot);
-        long oldestUsedSlot = usage.ask(slot, level);
+        // The share is worked out every 100 ms; meanwhile no caller passes the pace.
+        long oldestUsedSlot = usage.ask(slot, Math.min(level, pace));
         if (oldestUsedSlot < 0) {
             return Optional.empty();
         }
@@ -118,8 +119,7 @@ final class CallerShares {
             if (overflowAsked > 0 && counted < demands.length) {
                 demands[counted++] = overflowAsked;
             }
-            // A caller alone is not held to a share: the cap alone bounds it, as without sharing.
-            level = counted < 2 ? Double.POSITIVE_INFINITY : waterLevel(demands, counted, pace);
+            level = waterLevel(demands, counted, pace);
         } finally {
             leveling.set(false);
         }

@@ -24,12 +24,31 @@ class CallerSharesTest {
     }
 
     @Test
-    void aCallerAloneIsBoundedByTheCapOnly() {
+    void aCallerAloneMayUseTheWholePaceButNotTheMinuteAtOnce() {
         CallerShares shares = new CallerShares(600);
 
-        for (int call = 0; call < 1000; call++) {
-            assertThat(shares.admit(GREEDY)).isEmpty();
+        int made = 0;
+        Optional<ShareSpentException> refusal = Optional.empty();
+        while (refusal.isEmpty() && made < 1000) {
+            refusal = shares.admit(GREEDY);
+            made += refusal.isEmpty() ? 1 : 0;
         }
+
+        // 600 a minute, counted over 10 s windows of which nine slots' worth is the pace: 90.
+        assertThat(made).isEqualTo(90);
+        assertThat(refusal.orElseThrow().getRetryAfterMillis()).isBetween(1L, 10_000L);
+    }
+
+    @Test
+    void aSmallCapIsSharedOverALongerWindowSoThatACallerAloneStillGetsItsCalls() {
+        CallerShares shares = new CallerShares(3);
+        int made = 0;
+        while (made < 10 && shares.admit(GREEDY).isEmpty()) {
+            made++;
+        }
+
+        // A minute's window for a cap of 3, of which nine slots' worth is 2.7: three calls.
+        assertThat(made).isEqualTo(3);
     }
 
     /** The greedy caller asks until the share, worked out again within 100 ms, holds it. */

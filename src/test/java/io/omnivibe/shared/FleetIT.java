@@ -88,12 +88,15 @@ class FleetIT {
 
     @Test
     void threeInstancesSpendOneCapBetweenThem() throws Exception {
-        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "30"));
+        // A caller of its own for each lookup (named by a header), so that the fleet's cap, not a
+        // caller's share of an instance's pace, is what is reached.
+        List<PackagedService> instances = startFleet(3, Map.of("LOOKUP_UPSTREAM_MAX_CALLS_PER_MINUTE", "30",
+                "LOOKUP_CALLERS_HEADER", "X-Caller"));
         TestConversation conversation = TestConversation.fresh();
         int answered = 0;
         int refused = 0;
         for (int id = 1; id <= 60; id++) {
-            HttpResponse<byte[]> response = instances.get(id % 3).get(conversationPath(conversation, id));
+            HttpResponse<byte[]> response = instances.get(id % 3).get(conversationPath(conversation, id), Map.of("X-Caller", "caller-" + id));
             if (response.statusCode() == 200) {
                 answered++;
             } else {

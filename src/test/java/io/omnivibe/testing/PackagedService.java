@@ -92,6 +92,13 @@ public final class PackagedService implements AutoCloseable {
         return send(uri(path));
     }
 
+    /** A request to the lookup port with these headers. */
+    public HttpResponse<byte[]> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** A request to the management port: health and metrics. */
     public HttpResponse<byte[]> management(String path) throws IOException, InterruptedException {
         return send(URI.create("http://127.0.0.1:" + managementPort + path));
