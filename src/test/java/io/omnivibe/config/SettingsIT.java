@@ -38,6 +38,7 @@ class SettingsIT {
             "LOOKUP_RETRY_INITIAL_DELAY_MS | -1 | lookup.retry.initial-delay-ms | a whole number from 0 to 60000 milliseconds",
             "LOOKUP_CIRCUIT_BREAKER_DELAY_MS | -1 | lookup.circuit-breaker.delay-ms | a whole number from 0 to 3600000 milliseconds",
             "LOOKUP_FRESH_FOR_MS | -1 | lookup.fresh-for-ms | a whole number from 0 to 86400000 milliseconds",
+            "LOOKUP_NOT_FOUND_FRESH_FOR_MS | -1 | lookup.not-found.fresh-for-ms | a whole number from 0 to 600000 milliseconds",
             "LOOKUP_WEBHOOKS_REPLAY_WINDOW_MS | 1000 | lookup.webhooks.replay-window-ms | a whole number from 10000 to 3600000 milliseconds",
             "LOOKUP_SHARED_TIMEOUT_MS | 0 | lookup.shared.timeout-ms | a whole number from 1 to 10000 milliseconds",
             "LOOKUP_SHARED_OFFLINE_CALLS_PER_MINUTE | 0 | lookup.shared.offline-calls-per-minute | a whole number from 1 to 100000 calls",
@@ -80,15 +81,17 @@ class SettingsIT {
                 .singleElement().satisfies(line -> assertThat(line).contains("set LOOKUP_SHARED_SECRET (lookup.shared.secret) to at least 32 random bytes, base64"));
     }
 
-    /** A window only webhooks can keep right, and webhook secrets too short to prove anything. */
+    /** A window only webhooks can keep right, webhook secrets too short to prove anything, addresses and header names that are none. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "LOOKUP_FRESH_FOR_MS=3600000 | lookup.fresh-for-ms (LOOKUP_FRESH_FOR_MS) is 3600000 ms, above 600000 ms, without lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET)",
             "LOOKUP_WEBHOOKS_SECRET=abc123 | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 6 characters; at least 16",
             "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_SIGNED=false | lookup.webhooks.secret (LOOKUP_WEBHOOKS_SECRET) has 24 characters; at least 32",
             "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_ALLOWED_SOURCES=203.0.113.7,chatwoot.example | lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES) has \"chatwoot.example\", which is not an IP address or range",
-            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_ALLOWED_SOURCES=203.0.113.0/33 | lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES) has \"203.0.113.0/33\", whose prefix length is not 0 to 32" })
-    void refusesToStartWithWebhookSettingsThatCannotWork(String settings, String problem) throws Exception {
+            "LOOKUP_WEBHOOKS_SECRET=Xk3v9QpL7mZt2RwB8nYc4HsD LOOKUP_WEBHOOKS_ALLOWED_SOURCES=203.0.113.0/33 | lookup.webhooks.allowed-sources (LOOKUP_WEBHOOKS_ALLOWED_SOURCES) has \"203.0.113.0/33\", whose prefix length is not 0 to 32",
+            "LOOKUP_CALLERS_TRUSTED_PROXIES=10.0.0.0/8,proxy.example | lookup.callers.trusted-proxies (LOOKUP_CALLERS_TRUSTED_PROXIES) has \"proxy.example\", which is not an IP address or range",
+            "LOOKUP_CALLERS_HEADER=X:Key | lookup.callers.header (LOOKUP_CALLERS_HEADER) is \"X:Key\", which is not an HTTP header name" })
+    void refusesToStartWithSettingsThatCannotWork(String settings, String problem) throws Exception {
         Map<String, String> environment = new HashMap<>();
         for (String setting : settings.split(" ")) {
             environment.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
